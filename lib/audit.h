@@ -1,0 +1,50 @@
+/*
+ * audit.h - the append-only, HMAC-chained audit trail.
+ *
+ * mac(n) = HMAC-SHA256(audit subkey, mac(n-1) || encode(row n)), where
+ * encode gives every field with its length so that no two rows encode
+ * alike, and mac(0) is the anchor.  crm_audit_append must run inside the
+ * caller's write transaction: the tail it chains to cannot move under it.
+ */
+#ifndef CRM_AUDIT_H
+#define CRM_AUDIT_H
+
+#include <stdint.h>
+
+#include "crm.h"
+#include "crypto.h"
+#include "store.h"
+
+struct crm_audit_event {
+	int64_t time_ms;		/* 0: now */
+	const struct crm_request *req;	/* may be NULL (admin changes) */
+	const char *user;		/* overrides req->user when set */
+	const char *module;		/* "pam_crm_lockout", "crmauth", ... */
+	const char *event;		/* "auth_ok", "locked", "admin:user add" */
+	const char *result;		/* "ok", "deny", "error" */
+	const char *detail;		/* never a secret */
+};
+
+/* *id, when not NULL, receives the new row's id. */
+int crm_audit_append(struct crm_store *store, const struct crm_key *key,
+		     const struct crm_audit_event *event, int64_t *id);
+
+/* Remove rows older than keep_days (0: keep all), moving the anchor so
+ * that the rest still verifies.  Inside the caller's write transaction. */
+int crm_audit_prune(struct crm_store *store, unsigned long keep_days,
+		    int64_t now_ms, int64_t *removed);
+
+/* The result word for an outcome's verdict. */
+const char *crm_audit_result(enum crm_verdict verdict);
+
+struct crm_audit_report {
+	int64_t rows;			/* rows checked */
+	int64_t first_bad_id;		/* 0 when the chain holds */
+	char reason[CRM_DETAIL_MAX];
+};
+
+/* CRM_OK with first_bad_id == 0: every row is intact and in order. */
+int crm_audit_verify(struct crm_store *store, const struct crm_key *key,
+		     struct crm_audit_report *report);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * context.h - what a decision needs open: the store, the key and a log.
+ *
+ * Opening checks everything that must hold before any question is
+ * answered (database present with the current schema, key file safe), so
+ * that a decision fails closed before it starts.  A module keeps one
+ * context per PAM handle (pam_set_data), a tool one per run.
+ */
+#ifndef CRM_CONTEXT_H
+#define CRM_CONTEXT_H
+
+#include "config.h"
+#include "crm.h"
+#include "crypto.h"
+#include "store.h"
+
+struct crm_ctx {
+	struct crm_store *store;
+	struct crm_key *key;
+	struct crm_log log;
+	unsigned long audit_keep_days;
+	char db[PATH_MAX];
+	char keyfile[PATH_MAX];
+};
+
+/* On failure *out is NULL and err says why (a path and a reason). */
+int crm_ctx_open(const struct crm_common_opts *common,
+		 const struct crm_log *log, struct crm_ctx **out,
+		 char *err, size_t errlen);
+void crm_ctx_close(struct crm_ctx *ctx);
+
+/* True when ctx was opened from the same database and key file. */
+int crm_ctx_matches(const struct crm_ctx *ctx,
+		    const struct crm_common_opts *common);
+
+/* Append one audit row (inside the caller's write transaction), pruning
+ * rows past audit_keep_days now and then so that the cost stays flat. */
+struct crm_audit_event;
+int crm_ctx_audit(struct crm_ctx *ctx, const struct crm_audit_event *event);
+
+/* Built-in paths, set by configure. */
+const char *crm_default_conf(void);
+
+#endif

@@ -1,0 +1,89 @@
+/*
+ * crm.h - what every unit of libpamcrm shares: status codes, the logging
+ * sink and the request/outcome pair through which every decision is made.
+ *
+ * Nothing here knows PAM.  A module turns PAM items into a crm_request and
+ * a crm_outcome into a PAM return code; a broker or a tool can do the same
+ * with any other transport.
+ */
+#ifndef CRM_H
+#define CRM_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Bounds on what we accept from outside: longer input is refused, never
+ * truncated, so that two different names can never share a record. */
+#define CRM_NAME_MAX	256	/* user, role, department, service, tty */
+#define CRM_RHOST_MAX	256	/* address or host name */
+#define CRM_MSG_MAX	512	/* a message for the user (PAM_MAX_MSG_SIZE) */
+#define CRM_DETAIL_MAX	256	/* audit detail; never a secret */
+
+enum crm_status {
+	CRM_OK = 0,
+	CRM_NOTFOUND,	/* no such record */
+	CRM_EXISTS,	/* record already present */
+	CRM_INVALID,	/* malformed input, option value or configuration */
+	CRM_BUSY,	/* database locked past busy_timeout_ms */
+	CRM_EDB,	/* database missing, unreadable, corrupt or wrong schema */
+	CRM_EKEY,	/* key file missing, unreadable, unsafe or malformed */
+	CRM_ENOMEM,
+	CRM_ESYS,	/* other system error */
+	CRM_ECRYPTO,	/* OpenSSL failure or authentication tag mismatch */
+};
+
+const char *crm_strerror(enum crm_status status);
+
+/*
+ * Logging goes through a sink chosen by the caller: pam_syslog in a module,
+ * stderr in a tool, syslog in a broker.  Priorities are syslog's.
+ */
+typedef void (*crm_log_fn)(void *arg, int priority, const char *fmt,
+			   va_list ap);
+
+struct crm_log {
+	crm_log_fn fn;
+	void *arg;
+	int debug;		/* pass LOG_DEBUG through */
+};
+
+void crm_log(const struct crm_log *log, int priority, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* One login-time question.  Any field may be NULL (not set by the caller). */
+struct crm_request {
+	const char *service;
+	const char *user;
+	const char *ruser;
+	const char *rhost;
+	const char *tty;
+};
+
+enum crm_verdict {
+	CRM_ALLOW,	/* this check says yes */
+	CRM_DENY,	/* an expected no: wrong password, locked, ... */
+	CRM_IGNORE,	/* not this check's business (unknown=ignore, ...) */
+	CRM_FAIL,	/* an error on the way to a yes: fail closed */
+};
+
+/* What a decision tells its caller.  Never holds a secret. */
+struct crm_outcome {
+	enum crm_verdict verdict;
+	enum crm_status status;		/* the error behind CRM_FAIL */
+	const char *event;		/* audit event, a static string */
+	char message[CRM_MSG_MAX];	/* for the user; "" when none */
+	char detail[CRM_DETAIL_MAX];	/* for audit and log */
+	int user_masked;		/* log the user as "(unknown)" */
+};
+
+void crm_outcome_init(struct crm_outcome *out);
+void crm_outcome_fail(struct crm_outcome *out, enum crm_status status,
+		      const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Validate an outside string: non-empty, at most max-1 bytes, no control
+ * characters.  NULL is accepted when allow_null. */
+int crm_valid_name(const char *s, size_t max, int allow_null);
+
+#endif

@@ -1,0 +1,654 @@
+/*
+ * lockout.c - the failed-login lockout decision (pam_crm_lockout).
+ *
+ * Semantics follow pam_faillock: failures are recorded per user name, a
+ * user is locked once `deny` of them fall within `fail_interval` of the
+ * latest, and the lock holds for `unlock_time`.  Beyond faillock, the lock
+ * is a record of its own (it outlives the pruning of old failures and an
+ * administrator sees when it ends), thresholds can differ per role, and a
+ * source address can be blocked across all users (deny_rhost).
+ *
+ * Checks that find nothing to change run in a read transaction, so that
+ * ordinary logins do not queue for the write lock; every change (a failure,
+ * a lock, a reset) and its audit row are one write transaction.
+ */
+#include "autoconfig.h"
+
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "clock.h"
+#include "lockout.h"
+#include "store.h"
+
+#define MODULE_NAME "pam_crm_lockout"
+#define MAX_SECONDS 315360000L		/* ten years */
+
+const struct crm_option crm_lockout_options[] = {
+	CRM_COMMON_OPTIONS(struct crm_lockout_opts),
+	{ "preauth", CRM_OPT_WORD, offsetof(struct crm_lockout_opts, phase),
+	  CRM_LOCKOUT_PREAUTH, 0, NULL, CRM_OPT_ARG_ONLY },
+	{ "authfail", CRM_OPT_WORD, offsetof(struct crm_lockout_opts, phase),
+	  CRM_LOCKOUT_AUTHFAIL, 0, NULL, CRM_OPT_ARG_ONLY },
+	{ "authsucc", CRM_OPT_WORD, offsetof(struct crm_lockout_opts, phase),
+	  CRM_LOCKOUT_AUTHSUCC, 0, NULL, CRM_OPT_ARG_ONLY },
+	{ "deny", CRM_OPT_UINT, offsetof(struct crm_lockout_opts, deny),
+	  0, 1000000000L, NULL, CRM_OPT_ROLE },
+	{ "fail_interval", CRM_OPT_UINT,
+	  offsetof(struct crm_lockout_opts, fail_interval),
+	  1, MAX_SECONDS, NULL, CRM_OPT_ROLE },
+	{ "unlock_time", CRM_OPT_UINT,
+	  offsetof(struct crm_lockout_opts, unlock_time),
+	  0, MAX_SECONDS, NULL, CRM_OPT_ROLE },
+	{ "root_unlock_time", CRM_OPT_UINT,
+	  offsetof(struct crm_lockout_opts, root_unlock_time),
+	  0, MAX_SECONDS, NULL, CRM_OPT_ROLE },
+	{ "even_deny_root", CRM_OPT_BOOL,
+	  offsetof(struct crm_lockout_opts, even_deny_root), 0, 1, NULL, 0 },
+	{ "admin_group", CRM_OPT_STRING,
+	  offsetof(struct crm_lockout_opts, admin_group), 0, 0, NULL, 0 },
+	{ "nodelay", CRM_OPT_BOOL, offsetof(struct crm_lockout_opts, nodelay),
+	  0, 1, NULL, 0 },
+	{ "audit", CRM_OPT_BOOL, offsetof(struct crm_lockout_opts, audit),
+	  0, 1, NULL, 0 },
+	{ "deny_rhost", CRM_OPT_UINT,
+	  offsetof(struct crm_lockout_opts, deny_rhost),
+	  0, 1000000000L, NULL, 0 },
+	{ "rhost_interval", CRM_OPT_UINT,
+	  offsetof(struct crm_lockout_opts, rhost_interval),
+	  1, MAX_SECONDS, NULL, 0 },
+};
+
+const size_t crm_lockout_option_count =
+	sizeof(crm_lockout_options) / sizeof(crm_lockout_options[0]);
+
+void
+crm_lockout_defaults(struct crm_lockout_opts *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	crm_common_defaults(&opts->common);
+	opts->phase = CRM_LOCKOUT_ACCOUNT;
+	opts->deny = 5;
+	opts->fail_interval = 900;
+	opts->unlock_time = 600;
+	opts->root_unlock_time = CRM_LOCKOUT_UNSET;
+	opts->rhost_interval = 900;
+}
+
+static void
+spec_for(struct crm_lockout_opts *opts, struct crm_config_spec *spec)
+{
+	spec->section = "lockout";
+	spec->options = crm_lockout_options;
+	spec->option_count = crm_lockout_option_count;
+	spec->values = opts;
+	spec->values_size = sizeof(*opts);
+}
+
+static unsigned long
+max_ul(unsigned long a, unsigned long b)
+{
+	return a > b ? a : b;
+}
+
+int
+crm_lockout_load(struct crm_lockout_opts *opts, int argc, const char **argv,
+		 const struct crm_log *log)
+{
+	struct crm_config_spec spec;
+	struct crm_lockout_opts scratch;
+	size_t i;
+	int rc;
+
+	spec_for(opts, &spec);
+	rc = crm_config_load(&spec, crm_default_conf(), argc, argv,
+			     &opts->roles, log);
+	if (rc != CRM_OK)
+		return rc;
+
+	/* Old failures may go once no role could still count them; a day at
+	 * least, so that `crmauth lockout show` has something to show. */
+	opts->keep_failures = max_ul(max_ul(opts->fail_interval,
+					    opts->rhost_interval), 86400);
+	for (i = 0; i < opts->roles.count; i++) {
+		scratch = *opts;
+		spec.values = &scratch;
+		rc = crm_config_apply_role(&spec, &opts->roles.items[i],
+					   &scratch, log);
+		if (rc != CRM_OK) {
+			crm_lockout_free(opts);
+			return rc;
+		}
+		opts->keep_failures = max_ul(opts->keep_failures,
+					     scratch.fail_interval);
+	}
+	return CRM_OK;
+}
+
+void
+crm_lockout_free(struct crm_lockout_opts *opts)
+{
+	crm_config_free_roles(&opts->roles);
+}
+
+/* ---- the policy in force for one user ---- */
+
+struct policy {
+	unsigned long deny;
+	unsigned long fail_interval;
+	unsigned long unlock_time;	/* 0: admin only */
+	int exempt;			/* root or admin_group, not even_deny_root */
+};
+
+/* 0 means "never unlocks by itself", the strictest of all. */
+static int
+longer_unlock(unsigned long a, unsigned long b)
+{
+	if (a == 0 || b == 0)
+		return a == 0 && b != 0;
+	return a > b;
+}
+
+struct role_merge {
+	const struct crm_lockout_opts *opts;
+	struct crm_lockout_opts base;	/* module values, role-free */
+	struct crm_lockout_opts merged;
+	int any;
+	int rc;
+	const struct crm_log *log;
+};
+
+/* A user with several roles gets the strictest value of each. */
+static int
+merge_role(void *arg, const char *role)
+{
+	struct role_merge *m = arg;
+	const struct crm_role_section *section;
+	struct crm_config_spec spec;
+	struct crm_lockout_opts one;
+
+	section = crm_config_find_role(&m->opts->roles, role);
+	if (section == NULL)
+		return 0;
+	one = m->base;
+	spec_for(&one, &spec);
+	m->rc = crm_config_apply_role(&spec, section, &one, m->log);
+	if (m->rc != CRM_OK)
+		return -1;
+	if (!m->any) {
+		m->merged = one;
+		m->any = 1;
+		return 0;
+	}
+	if (one.deny != 0 && (m->merged.deny == 0 || one.deny < m->merged.deny))
+		m->merged.deny = one.deny;
+	m->merged.fail_interval = max_ul(m->merged.fail_interval,
+					 one.fail_interval);
+	if (longer_unlock(one.unlock_time, m->merged.unlock_time))
+		m->merged.unlock_time = one.unlock_time;
+	if (one.root_unlock_time != CRM_LOCKOUT_UNSET &&
+	    (m->merged.root_unlock_time == CRM_LOCKOUT_UNSET ||
+	     longer_unlock(one.root_unlock_time, m->merged.root_unlock_time)))
+		m->merged.root_unlock_time = one.root_unlock_time;
+	return 0;
+}
+
+/* uid 0, or a member of admin_group (primary or supplementary). */
+static int
+is_admin(const struct crm_lockout_opts *opts, const char *user)
+{
+	struct passwd pw, *pwp = NULL;
+	struct group gr, *grp = NULL;
+	char *buf;
+	size_t buflen = 16384;
+	int admin = 0;
+	char **member;
+
+	buf = malloc(buflen);
+	if (buf == NULL)
+		return -1;
+	if (getpwnam_r(user, &pw, buf, buflen, &pwp) == 0 && pwp != NULL &&
+	    pwp->pw_uid == 0)
+		admin = 1;
+	if (!admin && opts->admin_group[0] != '\0') {
+		gid_t primary = pwp != NULL ? pwp->pw_gid : (gid_t)-1;
+		char *gbuf = malloc(buflen);
+
+		if (gbuf == NULL) {
+			free(buf);
+			return -1;
+		}
+		if (getgrnam_r(opts->admin_group, &gr, gbuf, buflen, &grp) == 0 &&
+		    grp != NULL) {
+			if (pwp != NULL && primary == grp->gr_gid)
+				admin = 1;
+			for (member = grp->gr_mem; !admin && *member != NULL;
+			     member++)
+				if (strcmp(*member, user) == 0)
+					admin = 1;
+		}
+		free(gbuf);
+	}
+	free(buf);
+	return admin;
+}
+
+static int
+policy_for(struct crm_ctx *ctx, const struct crm_lockout_opts *opts,
+	   const char *user, struct policy *pol)
+{
+	struct role_merge m;
+	const struct crm_lockout_opts *eff = opts;
+	unsigned long root_unlock;
+	int admin, rc;
+
+	memset(&m, 0, sizeof(m));
+	/* Every name takes this path, known or not: only a name that holds
+	 * a configured role gets other values. */
+	if (opts->roles.count > 0) {
+		m.opts = opts;
+		m.base = *opts;
+		m.base.roles.items = NULL;
+		m.base.roles.count = 0;
+		m.log = &ctx->log;
+		m.rc = CRM_OK;
+		rc = crm_store_user_roles(ctx->store, user, merge_role, &m);
+		if (m.rc != CRM_OK)
+			return m.rc;
+		if (rc != CRM_OK)
+			return rc;
+		if (m.any)
+			eff = &m.merged;
+	}
+	admin = is_admin(opts, user);
+	if (admin < 0)
+		return CRM_ENOMEM;
+
+	pol->deny = eff->deny;
+	pol->fail_interval = eff->fail_interval;
+	pol->unlock_time = eff->unlock_time;
+	pol->exempt = 0;
+	if (admin) {
+		/* As in faillock: root_unlock_time implies even_deny_root. */
+		root_unlock = eff->root_unlock_time;
+		if (!opts->even_deny_root && root_unlock == CRM_LOCKOUT_UNSET)
+			pol->exempt = 1;
+		pol->unlock_time = root_unlock == CRM_LOCKOUT_UNSET
+					   ? eff->unlock_time : root_unlock;
+	}
+	return CRM_OK;
+}
+
+/* ---- messages and audit ---- */
+
+static void
+lock_message(struct crm_outcome *out, const struct crm_lock *lock,
+	     int64_t now_ms)
+{
+	if (lock->until_ms == 0) {
+		snprintf(out->message, sizeof(out->message),
+			 "The account is locked due to %lld failed logins. "
+			 "(an administrator must unlock it)",
+			 (long long)lock->failures);
+		return;
+	}
+	snprintf(out->message, sizeof(out->message),
+		 "The account is locked due to %lld failed logins. "
+		 "(%lld minutes left to unlock)", (long long)lock->failures,
+		 (long long)((lock->until_ms - now_ms + 59999) / 60000));
+}
+
+static int
+record(struct crm_ctx *ctx, const struct crm_request *req,
+       const struct crm_outcome *out, int64_t now_ms)
+{
+	struct crm_audit_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.time_ms = now_ms;
+	ev.req = req;
+	ev.user = out->user_masked ? "(unknown)" : NULL;
+	ev.module = MODULE_NAME;
+	ev.event = out->event;
+	ev.result = crm_audit_result(out->verdict);
+	ev.detail = out->detail;
+	return crm_ctx_audit(ctx, &ev);
+}
+
+/* ---- one evaluation ---- */
+
+struct eval {
+	struct crm_ctx *ctx;
+	const struct crm_lockout_opts *opts;
+	enum crm_lockout_phase phase;
+	const struct crm_request *req;
+	struct crm_outcome *out;
+	struct policy pol;
+	int64_t now;
+	int known;
+	int writing;		/* inside a write transaction */
+	int needs_write;	/* set by a read pass that found work */
+};
+
+static int
+lock_active(const struct eval *e, const struct crm_lock *lock)
+{
+	return lock->until_ms == 0 || e->now < lock->until_ms;
+}
+
+/* The address has failed too often across all users. */
+static int
+check_rhost(struct eval *e, int *blocked)
+{
+	int64_t count = 0;
+	int rc;
+
+	*blocked = 0;
+	if (e->opts->deny_rhost == 0 || e->req->rhost == NULL)
+		return CRM_OK;
+	rc = crm_store_rhost_fail_count(e->ctx->store, e->req->rhost,
+					e->now - (int64_t)e->opts->rhost_interval * 1000,
+					&count);
+	if (rc == CRM_OK && count >= (int64_t)e->opts->deny_rhost) {
+		*blocked = 1;
+		e->out->verdict = CRM_DENY;
+		e->out->event = "rhost_blocked";
+		snprintf(e->out->message, sizeof(e->out->message),
+			 "Too many failed logins from this address. "
+			 "Try again later.");
+		snprintf(e->out->detail, sizeof(e->out->detail),
+			 "%lld failures from %s within %lu s", (long long)count,
+			 e->req->rhost, e->opts->rhost_interval);
+	}
+	return rc;
+}
+
+/*
+ * Look at the user's lock.  *locked is set when it holds; an expired one
+ * is removed (with the failures behind it) when writing, or flags the
+ * need to write.
+ */
+static int
+check_lock(struct eval *e, int *locked)
+{
+	const char *user = e->req->user;
+	struct crm_lock lock;
+	int rc;
+
+	*locked = 0;
+	rc = crm_store_lock_get(e->ctx->store, user, &lock);
+	if (rc == CRM_NOTFOUND)
+		return CRM_OK;
+	if (rc != CRM_OK)
+		return rc;
+	if (lock_active(e, &lock) && !e->pol.exempt) {
+		*locked = 1;
+		e->out->verdict = CRM_DENY;
+		e->out->event = "locked";
+		lock_message(e->out, &lock, e->now);
+		snprintf(e->out->detail, sizeof(e->out->detail),
+			 "locked after %lld failures", (long long)lock.failures);
+		if (!e->writing)
+			e->needs_write = 1;	/* the denial is audited */
+		return CRM_OK;
+	}
+	/* Expired (or the user is exempt): the user starts afresh, as
+	 * faillock resets the tally when unlock_time has passed. */
+	if (!e->writing) {
+		e->needs_write = 1;
+		return CRM_OK;
+	}
+	rc = crm_store_lock_clear(e->ctx->store, user);
+	if (rc == CRM_OK)
+		rc = crm_store_fail_reset(e->ctx->store, user, NULL);
+	if (rc == CRM_OK) {
+		struct crm_outcome note = *e->out;
+
+		note.verdict = CRM_ALLOW;
+		note.event = "unlocked";
+		snprintf(note.detail, sizeof(note.detail),
+			 "lock expired (unlock_time elapsed)");
+		rc = record(e->ctx, e->req, &note, e->now);
+	}
+	return rc;
+}
+
+static void
+allow(struct eval *e)
+{
+	e->out->verdict = e->known || e->opts->common.unknown != CRM_UNKNOWN_IGNORE
+				  ? CRM_ALLOW : CRM_IGNORE;
+	e->out->event = "lockout_ok";
+	e->out->detail[0] = '\0';
+}
+
+static int
+preauth(struct eval *e)
+{
+	int blocked, locked, rc;
+
+	rc = check_rhost(e, &blocked);
+	if (rc != CRM_OK || blocked) {
+		if (rc == CRM_OK && !e->writing)
+			e->needs_write = 1;
+		return rc;
+	}
+	rc = check_lock(e, &locked);
+	if (rc != CRM_OK || locked || e->needs_write)
+		return rc;
+	allow(e);
+	return CRM_OK;
+}
+
+static int
+authfail(struct eval *e)
+{
+	const struct crm_request *req = e->req;
+	struct crm_store *store = e->ctx->store;
+	struct crm_lock lock;
+	int64_t count = 0, latest = 0, rhost_count = 0;
+	int rc;
+
+	rc = crm_store_fail_prune(store, e->now -
+				  (int64_t)e->opts->keep_failures * 1000);
+	if (rc == CRM_OK)
+		rc = crm_store_fail_add(store, req->user, req->rhost,
+					req->service, e->now);
+	if (rc == CRM_OK && e->opts->deny_rhost > 0 && req->rhost != NULL) {
+		rc = crm_store_rhost_fail_add(store, req->rhost, e->now);
+		if (rc == CRM_OK)
+			rc = crm_store_rhost_fail_count(store, req->rhost,
+				e->now - (int64_t)e->opts->rhost_interval * 1000,
+				&rhost_count);
+	}
+	if (rc != CRM_OK)
+		return rc;
+
+	e->out->verdict = CRM_DENY;
+	rc = crm_store_lock_get(store, req->user, &lock);
+	if (rc == CRM_OK && lock_active(e, &lock) && !e->pol.exempt) {
+		/* Already locked (a stack without preauth): stays locked. */
+		e->out->event = "locked";
+		lock_message(e->out, &lock, e->now);
+		snprintf(e->out->detail, sizeof(e->out->detail),
+			 "failure while locked");
+		return CRM_OK;
+	}
+	if (rc != CRM_OK && rc != CRM_NOTFOUND)
+		return rc;
+
+	rc = crm_store_fail_count(store, req->user,
+				  e->now - (int64_t)e->pol.fail_interval * 1000,
+				  &count, &latest);
+	if (rc != CRM_OK)
+		return rc;
+	if (e->pol.deny > 0 && count >= (int64_t)e->pol.deny &&
+	    !e->pol.exempt) {
+		lock.locked_ms = e->now;
+		lock.until_ms = e->pol.unlock_time == 0
+			? 0 : e->now + (int64_t)e->pol.unlock_time * 1000;
+		lock.failures = count;
+		rc = crm_store_lock_set(store, req->user, &lock);
+		if (rc != CRM_OK)
+			return rc;
+		e->out->event = "locked";
+		lock_message(e->out, &lock, e->now);
+		snprintf(e->out->detail, sizeof(e->out->detail),
+			 "locked: %lld failures within %lu s",
+			 (long long)count, e->pol.fail_interval);
+	} else {
+		e->out->event = "auth_fail";
+		snprintf(e->out->detail, sizeof(e->out->detail),
+			 "failure %lld of %lu%s", (long long)count, e->pol.deny,
+			 e->pol.exempt ? " (exempt: root or admin_group)" : "");
+	}
+	if (rhost_count >= (int64_t)e->opts->deny_rhost &&
+	    e->opts->deny_rhost > 0) {
+		size_t len = strlen(e->out->detail);
+
+		snprintf(e->out->detail + len, sizeof(e->out->detail) - len,
+			 "; address %s blocked after %lld failures", req->rhost,
+			 (long long)rhost_count);
+	}
+	return CRM_OK;
+}
+
+/* authsucc denies a locked user; account (as faillock) never does. */
+static int
+success(struct eval *e)
+{
+	int64_t count = 0, latest = 0, removed = 0;
+	int locked = 0, rc;
+
+	if (e->phase == CRM_LOCKOUT_AUTHSUCC) {
+		rc = check_lock(e, &locked);
+		if (rc != CRM_OK || locked || e->needs_write)
+			return rc;
+	}
+	if (!e->writing) {
+		struct crm_lock lock;
+
+		rc = crm_store_fail_count(e->ctx->store, e->req->user, 0,
+					  &count, &latest);
+		if (rc == CRM_OK)
+			rc = crm_store_lock_get(e->ctx->store, e->req->user,
+						&lock);
+		if (rc == CRM_OK || count > 0) {
+			e->needs_write = 1;
+			return CRM_OK;
+		}
+		if (rc != CRM_NOTFOUND)
+			return rc;
+		allow(e);
+		return CRM_OK;
+	}
+	rc = crm_store_fail_reset(e->ctx->store, e->req->user, &removed);
+	if (rc == CRM_OK)
+		rc = crm_store_lock_clear(e->ctx->store, e->req->user);
+	if (rc != CRM_OK)
+		return rc;
+	allow(e);
+	if (removed > 0) {
+		e->out->event = "unlocked";
+		snprintf(e->out->detail, sizeof(e->out->detail),
+			 "%lld failures cleared by a successful login",
+			 (long long)removed);
+	}
+	return CRM_OK;
+}
+
+static int
+evaluate(struct eval *e)
+{
+	struct crm_user user;
+	int rc;
+
+	rc = crm_store_user_get(e->ctx->store, e->req->user, &user);
+	if (rc != CRM_OK && rc != CRM_NOTFOUND)
+		return rc;
+	e->known = rc == CRM_OK;
+	crm_user_clear(&user);
+	e->out->user_masked = !e->known && !e->opts->audit;
+
+	rc = policy_for(e->ctx, e->opts, e->req->user, &e->pol);
+	if (rc != CRM_OK)
+		return rc;
+	switch (e->phase) {
+	case CRM_LOCKOUT_PREAUTH:
+		return preauth(e);
+	case CRM_LOCKOUT_AUTHFAIL:
+		return authfail(e);
+	case CRM_LOCKOUT_AUTHSUCC:
+	case CRM_LOCKOUT_ACCOUNT:
+		return success(e);
+	}
+	return CRM_INVALID;
+}
+
+/* Run one pass inside a transaction of the given kind. */
+static int
+pass(struct eval *e, enum crm_txn txn)
+{
+	int rc;
+
+	crm_outcome_init(e->out);
+	e->writing = txn == CRM_TXN_WRITE;
+	e->needs_write = 0;
+	rc = crm_store_begin(e->ctx->store, txn);
+	if (rc != CRM_OK)
+		return rc;
+	rc = evaluate(e);
+	if (rc == CRM_OK && e->writing && e->out->verdict != CRM_FAIL &&
+	    strcmp(e->out->event, "lockout_ok") != 0)
+		rc = record(e->ctx, e->req, e->out, e->now);
+	if (rc != CRM_OK) {
+		crm_store_rollback(e->ctx->store);
+		return rc;
+	}
+	return crm_store_commit(e->ctx->store);
+}
+
+int
+crm_lockout_decide(struct crm_ctx *ctx, const struct crm_lockout_opts *opts,
+		   enum crm_lockout_phase phase, const struct crm_request *req,
+		   struct crm_outcome *out)
+{
+	struct eval e;
+	int rc;
+
+	crm_outcome_init(out);
+	if (!crm_valid_name(req->user, CRM_NAME_MAX, 0) ||
+	    !crm_valid_name(req->rhost, CRM_RHOST_MAX, 1) ||
+	    !crm_valid_name(req->service, CRM_NAME_MAX, 1)) {
+		crm_outcome_fail(out, CRM_INVALID,
+				 "user, rhost or service malformed or too long");
+		return CRM_INVALID;
+	}
+	memset(&e, 0, sizeof(e));
+	e.ctx = ctx;
+	e.opts = opts;
+	e.phase = phase;
+	e.req = req;
+	e.out = out;
+	e.now = crm_now_ms();
+
+	/* Failures always write; the other phases look first and write only
+	 * when they found something to change or to audit. */
+	if (phase == CRM_LOCKOUT_AUTHFAIL) {
+		rc = pass(&e, CRM_TXN_WRITE);
+	} else {
+		rc = pass(&e, CRM_TXN_READ);
+		if (rc == CRM_OK && e.needs_write)
+			rc = pass(&e, CRM_TXN_WRITE);
+	}
+	if (rc != CRM_OK)
+		crm_outcome_fail(out, rc, "%s: %s", crm_strerror(rc),
+				 crm_store_errmsg(ctx->store));
+	return rc;
+}

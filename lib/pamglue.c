@@ -1,0 +1,160 @@
+/*
+ * pamglue.c - what every pam_crm module does with PAM itself.
+ */
+#include "autoconfig.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
+
+#include "pamglue.h"
+
+/* Data names carry the version: two modules of different builds in one
+ * stack must never share a context whose layout they disagree on. */
+#define CTX_DATA_PREFIX "pam_crm/" PACKAGE_VERSION "/ctx:"
+
+static void
+pam_log_sink(void *arg, int priority, const char *fmt, va_list ap)
+{
+	pam_vsyslog((pam_handle_t *)arg, priority, fmt, ap);
+}
+
+void
+crm_pam_log_init(struct crm_log *log, pam_handle_t *pamh, int debug)
+{
+	log->fn = pam_log_sink;
+	log->arg = pamh;
+	log->debug = debug;
+}
+
+static int
+get_string_item(pam_handle_t *pamh, int item, const char **out)
+{
+	const void *value = NULL;
+	int rc = pam_get_item(pamh, item, &value);
+
+	*out = rc == PAM_SUCCESS ? value : NULL;
+	return rc;
+}
+
+int
+crm_pam_request(pam_handle_t *pamh, struct crm_request *req,
+		const struct crm_log *log)
+{
+	const char *user = NULL;
+	int rc;
+
+	memset(req, 0, sizeof(*req));
+	rc = pam_get_user(pamh, &user, NULL);
+	if (rc != PAM_SUCCESS) {
+		crm_log(log, LOG_NOTICE, "cannot determine the user: %s",
+			pam_strerror(pamh, rc));
+		return rc == PAM_CONV_AGAIN ? PAM_INCOMPLETE : rc;
+	}
+	if (!crm_valid_name(user, CRM_NAME_MAX, 0)) {
+		/* Never echo it: it may be a password typed in the wrong box. */
+		crm_log(log, LOG_NOTICE, "user name empty, too long or with "
+			"control characters: refused");
+		return PAM_AUTH_ERR;
+	}
+	req->user = user;
+	if (get_string_item(pamh, PAM_SERVICE, &req->service) != PAM_SUCCESS ||
+	    get_string_item(pamh, PAM_RUSER, &req->ruser) != PAM_SUCCESS ||
+	    get_string_item(pamh, PAM_RHOST, &req->rhost) != PAM_SUCCESS ||
+	    get_string_item(pamh, PAM_TTY, &req->tty) != PAM_SUCCESS) {
+		crm_log(log, LOG_ERR, "cannot read PAM items");
+		return PAM_SYSTEM_ERR;
+	}
+	/* An empty item is no item: local logins have no PAM_RHOST. */
+	if (req->rhost != NULL && req->rhost[0] == '\0')
+		req->rhost = NULL;
+	if (req->ruser != NULL && req->ruser[0] == '\0')
+		req->ruser = NULL;
+	if (req->tty != NULL && req->tty[0] == '\0')
+		req->tty = NULL;
+	if (!crm_valid_name(req->service, CRM_NAME_MAX, 1) ||
+	    !crm_valid_name(req->ruser, CRM_NAME_MAX, 1) ||
+	    !crm_valid_name(req->rhost, CRM_RHOST_MAX, 1) ||
+	    !crm_valid_name(req->tty, CRM_NAME_MAX, 1)) {
+		crm_log(log, LOG_ERR, "service, ruser, rhost or tty malformed "
+			"or too long: refused");
+		return PAM_AUTH_ERR;
+	}
+	return PAM_SUCCESS;
+}
+
+static void
+ctx_cleanup(pam_handle_t *pamh, void *data, int error_status)
+{
+	crm_ctx_close(data);
+}
+
+int
+crm_pam_context(pam_handle_t *pamh, const struct crm_common_opts *common,
+		const struct crm_log *log, struct crm_ctx **out)
+{
+	char name[sizeof(CTX_DATA_PREFIX) + 2 * PATH_MAX + 2];
+	char err[2 * PATH_MAX];
+	const void *cached = NULL;
+	struct crm_ctx *ctx = NULL;
+	int rc;
+
+	*out = NULL;
+	snprintf(name, sizeof(name), "%s%s|%s", CTX_DATA_PREFIX, common->db,
+		 common->keyfile);
+	if (pam_get_data(pamh, name, &cached) == PAM_SUCCESS &&
+	    cached != NULL) {
+		ctx = (struct crm_ctx *)(uintptr_t)cached;
+		ctx->log = *log;	/* this module's pamh and debug */
+		*out = ctx;
+		return PAM_SUCCESS;
+	}
+	rc = crm_ctx_open(common, log, &ctx, err, sizeof(err));
+	if (rc != CRM_OK) {
+		crm_log(log, LOG_ERR, "%s", err);
+		return rc == CRM_ENOMEM ? PAM_BUF_ERR : PAM_AUTH_ERR;
+	}
+	if (pam_set_data(pamh, name, ctx, ctx_cleanup) != PAM_SUCCESS) {
+		crm_log(log, LOG_ERR, "cannot keep the database handle");
+		crm_ctx_close(ctx);
+		return PAM_BUF_ERR;
+	}
+	*out = ctx;
+	return PAM_SUCCESS;
+}
+
+void
+crm_pam_tell(pam_handle_t *pamh, int flags, int silent, int style,
+	     const char *message)
+{
+	if (message == NULL || message[0] == '\0' || silent ||
+	    (flags & PAM_SILENT))
+		return;
+	pam_prompt(pamh, style, NULL, "%s", message);
+}
+
+void
+crm_pam_log_outcome(const struct crm_log *log, const char *module,
+		    const struct crm_request *req,
+		    const struct crm_outcome *out, const char *user_shown)
+{
+	static const int priority[] = {
+		[CRM_ALLOW] = LOG_INFO,
+		[CRM_DENY] = LOG_NOTICE,
+		[CRM_IGNORE] = LOG_INFO,
+		[CRM_FAIL] = LOG_ERR,
+	};
+	const char *user = user_shown != NULL ? user_shown
+			 : out->user_masked ? "(unknown)" : req->user;
+
+	crm_log(log, priority[out->verdict],
+		"%s: %s user=%s rhost=%s service=%s%s%s", module, out->event,
+		user != NULL ? user : "?",
+		req->rhost != NULL ? req->rhost : "-",
+		req->service != NULL ? req->service : "-",
+		out->detail[0] != '\0' ? ": " : "", out->detail);
+}

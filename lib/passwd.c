@@ -1,0 +1,138 @@
+/*
+ * passwd.c - verifying a CRM account's password (pam_crm_passwd, auth).
+ *
+ * The path is the same for every name: look the user up, compute one
+ * full hash (a dummy for accounts that do not exist or have no password),
+ * write one audit row.  Only then does the answer depend on the user.
+ */
+#include "autoconfig.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "audit.h"
+#include "clock.h"
+#include "hash.h"
+#include "passwd.h"
+#include "store.h"
+
+#define MODULE_NAME "pam_crm_passwd"
+
+const struct crm_option crm_passwd_options[] = {
+	CRM_COMMON_OPTIONS(struct crm_passwd_opts),
+	{ "use_first_pass", CRM_OPT_BOOL,
+	  offsetof(struct crm_passwd_opts, use_first_pass), 0, 1, NULL,
+	  CRM_OPT_ARG_ONLY },
+	{ "try_first_pass", CRM_OPT_BOOL,
+	  offsetof(struct crm_passwd_opts, try_first_pass), 0, 1, NULL,
+	  CRM_OPT_ARG_ONLY },
+};
+
+const size_t crm_passwd_option_count =
+	sizeof(crm_passwd_options) / sizeof(crm_passwd_options[0]);
+
+void
+crm_passwd_defaults(struct crm_passwd_opts *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	crm_common_defaults(&opts->common);
+}
+
+int
+crm_passwd_load(struct crm_passwd_opts *opts, int argc, const char **argv,
+		const struct crm_log *log)
+{
+	struct crm_config_spec spec = {
+		.section = "passwd",
+		.options = crm_passwd_options,
+		.option_count = crm_passwd_option_count,
+		.values = opts,
+		.values_size = sizeof(*opts),
+	};
+
+	return crm_config_load(&spec, crm_default_conf(), argc, argv, NULL,
+			       log);
+}
+
+int
+crm_passwd_verify(struct crm_ctx *ctx, const struct crm_passwd_opts *opts,
+		  const struct crm_request *req, const char *password,
+		  struct crm_outcome *out)
+{
+	struct crm_user user;
+	struct crm_audit_event ev;
+	int64_t now = crm_now_ms();
+	int known, match, rc;
+
+	crm_outcome_init(out);
+	memset(&user, 0, sizeof(user));
+	if (!crm_valid_name(req->user, CRM_NAME_MAX, 0) ||
+	    !crm_valid_name(req->rhost, CRM_RHOST_MAX, 1)) {
+		crm_outcome_fail(out, CRM_INVALID,
+				 "user or rhost malformed or too long");
+		return CRM_INVALID;
+	}
+
+	rc = crm_store_user_get(ctx->store, req->user, &user);
+	if (rc != CRM_OK && rc != CRM_NOTFOUND)
+		goto fail;
+	known = rc == CRM_OK;
+
+	/* Always one full hash, whatever the account and the password. */
+	rc = crm_hash_verify(password != NULL ? password : "",
+			     known ? user.password_hash : NULL);
+	match = rc == CRM_OK;
+	if (rc == CRM_INVALID) {
+		crm_outcome_fail(out, rc, "stored hash unreadable by libcrypt");
+		goto audit;
+	}
+	if (rc != CRM_OK && rc != CRM_NOTFOUND)
+		goto fail;
+	/* An empty password never opens an account, whatever was stored. */
+	if (password == NULL || password[0] == '\0')
+		match = 0;
+
+	if (known && match) {
+		out->verdict = CRM_ALLOW;
+		out->event = "auth_ok";
+		snprintf(out->detail, sizeof(out->detail), "password accepted");
+	} else {
+		out->verdict = !known && opts->common.unknown ==
+				CRM_UNKNOWN_IGNORE ? CRM_IGNORE : CRM_DENY;
+		out->event = "auth_fail";
+		snprintf(out->detail, sizeof(out->detail), "%s",
+			 !known ? "unknown user"
+			 : user.password_hash == NULL ? "no password set"
+						      : "wrong password");
+		out->user_masked = !known;
+	}
+audit:
+	rc = crm_store_begin(ctx->store, CRM_TXN_WRITE);
+	if (rc != CRM_OK)
+		goto fail;
+	memset(&ev, 0, sizeof(ev));
+	ev.time_ms = now;
+	ev.req = req;
+	ev.user = out->user_masked ? "(unknown)" : NULL;
+	ev.module = MODULE_NAME;
+	ev.event = out->event;
+	ev.result = crm_audit_result(out->verdict);
+	ev.detail = out->detail;
+	rc = crm_ctx_audit(ctx, &ev);
+	if (rc == CRM_OK && out->verdict == CRM_ALLOW)
+		rc = crm_store_user_touch_login(ctx->store, req->user, now);
+	if (rc != CRM_OK) {
+		crm_store_rollback(ctx->store);
+		goto fail;
+	}
+	rc = crm_store_commit(ctx->store);
+	if (rc != CRM_OK)
+		goto fail;
+	crm_user_clear(&user);
+	return out->verdict == CRM_FAIL ? out->status : CRM_OK;
+fail:
+	crm_user_clear(&user);
+	crm_outcome_fail(out, rc, "%s: %s", crm_strerror(rc),
+			 crm_store_errmsg(ctx->store));
+	return rc;
+}

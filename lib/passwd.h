@@ -1,0 +1,34 @@
+/*
+ * passwd.h - verifying a CRM account's password against its stored hash.
+ *
+ * Known and unknown users take the same path: the same lookup, one full
+ * hash computation (a dummy hash for unknown ones), the same audit write.
+ * Password policy and change come with the password group (later).
+ */
+#ifndef CRM_PASSWD_H
+#define CRM_PASSWD_H
+
+#include "config.h"
+#include "context.h"
+#include "crm.h"
+
+struct crm_passwd_opts {
+	struct crm_common_opts common;
+	/* Read by libpam's pam_get_authtok itself; listed so that they are
+	 * not reported as unknown. */
+	int use_first_pass;
+	int try_first_pass;
+};
+
+extern const struct crm_option crm_passwd_options[];
+extern const size_t crm_passwd_option_count;
+
+void crm_passwd_defaults(struct crm_passwd_opts *opts);
+int crm_passwd_load(struct crm_passwd_opts *opts, int argc,
+		    const char **argv, const struct crm_log *log);
+
+int crm_passwd_verify(struct crm_ctx *ctx, const struct crm_passwd_opts *opts,
+		      const struct crm_request *req, const char *password,
+		      struct crm_outcome *out);
+
+#endif

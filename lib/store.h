@@ -1,0 +1,217 @@
+/*
+ * store.h - the storage interface: the only way modules, tools and a
+ * broker reach the database.
+ *
+ * It speaks records, never SQL.  The SQLite implementation is
+ * store_sqlite.c, the only file that holds SQL text; a second backend
+ * (PostgreSQL) implements these same functions and the db= value selects
+ * it.  Every function returns an enum crm_status and sets nothing global.
+ *
+ * Transactions: a decision calls crm_store_begin(CRM_TXN_WRITE), reads and
+ * writes (counters, audit row) and commits, so that concurrent processes
+ * never lose an update; CRM_TXN_WRITE takes the write lock at once (SQLite
+ * BEGIN IMMEDIATE, PostgreSQL SERIALIZABLE or row locks).  Waiting for the
+ * lock is bounded by busy_timeout_ms, then CRM_BUSY.  Strings returned in
+ * records are copies owned by the record (free with the matching _clear).
+ */
+#ifndef CRM_STORE_H
+#define CRM_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crm.h"
+
+#define CRM_SCHEMA_VERSION 1
+#define CRM_MAC_LEN 32
+
+struct crm_store;
+
+enum crm_store_mode {
+	CRM_STORE_EXISTING,	/* modules: the database must exist */
+	CRM_STORE_CREATE,	/* crmauth init: create it if missing */
+};
+
+enum crm_txn { CRM_TXN_READ, CRM_TXN_WRITE };
+
+int crm_store_open(const char *location, enum crm_store_mode mode,
+		   unsigned long busy_timeout_ms, struct crm_store **out,
+		   char *err, size_t errlen);
+void crm_store_close(struct crm_store *store);
+
+/* The last error text of the backend, for logs (never holds a secret). */
+const char *crm_store_errmsg(const struct crm_store *store);
+
+/* Bring the schema to CRM_SCHEMA_VERSION (crmauth init).  Modules never
+ * migrate: crm_store_open refuses a schema other than the current one. */
+int crm_store_migrate(struct crm_store *store, int *from_version);
+
+int crm_store_begin(struct crm_store *store, enum crm_txn txn);
+int crm_store_commit(struct crm_store *store);
+void crm_store_rollback(struct crm_store *store);
+
+/* ---- users ---- */
+
+enum crm_user_status {
+	CRM_USER_ACTIVE,
+	CRM_USER_DISABLED,
+	CRM_USER_SUSPENDED,
+};
+
+struct crm_user {
+	int64_t id;
+	char *name;
+	char *dept;			/* NULL when none */
+	char *password_hash;		/* NULL when none; cleared on _clear */
+	enum crm_user_status status;
+	int64_t suspended_until_ms;	/* 0 when not suspended */
+	int64_t created_ms;
+	int64_t password_changed_ms;	/* 0 when never set */
+	int64_t last_login_ms;		/* 0 when never */
+	int must_change;
+};
+
+const char *crm_user_status_name(enum crm_user_status status);
+void crm_user_clear(struct crm_user *user);
+
+int crm_store_user_add(struct crm_store *store, const char *name,
+		       const char *dept, const char *password_hash,
+		       int64_t now_ms);
+int crm_store_user_del(struct crm_store *store, const char *name);
+int crm_store_user_get(struct crm_store *store, const char *name,
+		       struct crm_user *out);
+int crm_store_user_set_status(struct crm_store *store, const char *name,
+			      enum crm_user_status status, int64_t until_ms);
+int crm_store_user_set_password(struct crm_store *store, const char *name,
+				const char *password_hash, int64_t now_ms);
+int crm_store_user_touch_login(struct crm_store *store, const char *name,
+			       int64_t now_ms);
+
+/* Callbacks return 0 to go on, non-zero to stop (that value is returned
+ * as CRM_INVALID unless it is a crm_status). */
+typedef int (*crm_user_cb)(void *arg, const struct crm_user *user);
+int crm_store_user_list(struct crm_store *store, crm_user_cb cb, void *arg);
+
+/* ---- roles ---- */
+
+enum crm_scope { CRM_SCOPE_OWN, CRM_SCOPE_DEPARTMENT, CRM_SCOPE_COMPANY };
+
+struct crm_role {
+	int64_t id;
+	char *name;
+	enum crm_scope scope;
+	int64_t members;
+};
+
+const char *crm_scope_name(enum crm_scope scope);
+int crm_scope_parse(const char *text, enum crm_scope *out);
+
+int crm_store_role_add(struct crm_store *store, const char *name,
+		       enum crm_scope scope);
+int crm_store_role_del(struct crm_store *store, const char *name);
+typedef int (*crm_role_cb)(void *arg, const struct crm_role *role);
+int crm_store_role_list(struct crm_store *store, crm_role_cb cb, void *arg);
+int crm_store_role_grant(struct crm_store *store, const char *user,
+			 const char *role);
+int crm_store_role_revoke(struct crm_store *store, const char *user,
+			  const char *role);
+/* The roles of user, by name; an unknown user has none (CRM_OK). */
+typedef int (*crm_name_cb)(void *arg, const char *name);
+int crm_store_user_roles(struct crm_store *store, const char *user,
+			 crm_name_cb cb, void *arg);
+
+/* ---- failed-login records (pam_crm_lockout) ---- */
+
+/* Failures of one user name (known or not: the same path for both). */
+int crm_store_fail_add(struct crm_store *store, const char *user,
+		       const char *rhost, const char *service, int64_t now_ms);
+/* Failures of user at or after since_ms, and the time of the latest. */
+int crm_store_fail_count(struct crm_store *store, const char *user,
+			 int64_t since_ms, int64_t *count, int64_t *latest_ms);
+/* Remove the user's failures; *removed may be NULL. */
+int crm_store_fail_reset(struct crm_store *store, const char *user,
+			 int64_t *removed);
+/* Drop every failure older than before_ms, of every user and address. */
+int crm_store_fail_prune(struct crm_store *store, int64_t before_ms);
+
+struct crm_fail_summary {
+	const char *user;
+	int64_t failures;
+	int64_t first_ms, latest_ms;
+	const char *last_rhost;		/* NULL when none */
+	int64_t lock_until_ms;		/* -1 no lock, 0 until an admin resets */
+	int64_t lock_failures;		/* failures that set the lock */
+};
+typedef int (*crm_fail_cb)(void *arg, const struct crm_fail_summary *sum);
+/* One summary per user with failures or a lock (user NULL: all users). */
+int crm_store_fail_list(struct crm_store *store, const char *user,
+			int64_t since_ms, crm_fail_cb cb, void *arg);
+
+/* A lock, once set, outlives the failure window: it is cleared by
+ * unlock_time passing (the module clears it) or by an administrator. */
+struct crm_lock {
+	int64_t locked_ms;
+	int64_t until_ms;		/* 0: until an administrator resets */
+	int64_t failures;
+};
+int crm_store_lock_get(struct crm_store *store, const char *user,
+		       struct crm_lock *out);	/* CRM_NOTFOUND: not locked */
+int crm_store_lock_set(struct crm_store *store, const char *user,
+		       const struct crm_lock *lock);
+int crm_store_lock_clear(struct crm_store *store, const char *user);
+
+/* Failures by source address across all users (deny_rhost). */
+int crm_store_rhost_fail_add(struct crm_store *store, const char *rhost,
+			     int64_t now_ms);
+int crm_store_rhost_fail_count(struct crm_store *store, const char *rhost,
+			       int64_t since_ms, int64_t *count);
+int crm_store_rhost_fail_reset(struct crm_store *store, const char *rhost,
+			       int64_t *removed);
+struct crm_rhost_summary {
+	const char *rhost;
+	int64_t failures;
+	int64_t latest_ms;
+};
+typedef int (*crm_rhost_cb)(void *arg, const struct crm_rhost_summary *s);
+int crm_store_rhost_fail_list(struct crm_store *store, int64_t since_ms,
+			      crm_rhost_cb cb, void *arg);
+
+/* ---- audit (rows are built and chained by audit.c) ---- */
+
+struct crm_audit_row {
+	int64_t id;
+	int64_t time_ms;
+	const char *service, *user, *ruser, *rhost, *tty;
+	const char *module, *event, *result, *detail;
+	unsigned char mac[CRM_MAC_LEN];
+};
+
+/* The newest row's id and mac; CRM_NOTFOUND on an empty trail (then the
+ * chain starts from the anchor, see crm_store_audit_anchor). */
+int crm_store_audit_tail(struct crm_store *store, int64_t *id,
+			 unsigned char mac[CRM_MAC_LEN]);
+/* Insert row; row->id is assigned by the store and returned. */
+int crm_store_audit_insert(struct crm_store *store,
+			   struct crm_audit_row *row);
+
+struct crm_audit_filter {
+	const char *user;
+	const char *event;
+	int64_t since_ms;		/* 0: from the start */
+	int64_t after_id;		/* 0: from the start */
+};
+typedef int (*crm_audit_cb)(void *arg, const struct crm_audit_row *row);
+/* Rows in id order. */
+int crm_store_audit_list(struct crm_store *store,
+			 const struct crm_audit_filter *filter,
+			 crm_audit_cb cb, void *arg);
+
+/* The chain value before the oldest kept row (all zero on a new trail);
+ * pruning moves it forward. */
+int crm_store_audit_anchor(struct crm_store *store, int64_t *id,
+			   unsigned char mac[CRM_MAC_LEN]);
+/* Delete rows older than before_ms, keeping the chain verifiable. */
+int crm_store_audit_prune(struct crm_store *store, int64_t before_ms,
+			  int64_t *removed);
+
+#endif

@@ -1,0 +1,1244 @@
+/*
+ * store_sqlite.c - the SQLite implementation of store.h, and the only file
+ * in pam-crm that holds SQL.
+ *
+ * One connection per store, WAL journal (readers never wait for the
+ * writer), synchronous=NORMAL (a power cut may lose the last commits, never
+ * corrupt the file), foreign keys on.  Statements are prepared once per
+ * connection and reused; every value is bound, never formatted into SQL.
+ */
+#include "autoconfig.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "crypto.h"
+#include "store.h"
+
+/* ---- schema: numbered migrations, never edited once released ---- */
+
+static const char *const migrations[] = {
+	/* 1: users, roles, lockout, audit */
+	"CREATE TABLE users ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  dept TEXT,"
+	"  password_hash TEXT,"
+	"  status INTEGER NOT NULL DEFAULT 0 CHECK (status IN (0, 1, 2)),"
+	"  suspended_until INTEGER NOT NULL DEFAULT 0,"
+	"  created INTEGER NOT NULL,"
+	"  password_changed INTEGER NOT NULL DEFAULT 0,"
+	"  last_login INTEGER NOT NULL DEFAULT 0,"
+	"  must_change INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE roles ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  scope INTEGER NOT NULL CHECK (scope IN (0, 1, 2)));"
+	"CREATE TABLE user_roles ("
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  role_id INTEGER NOT NULL REFERENCES roles(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY (user_id, role_id)) WITHOUT ROWID;"
+	"CREATE INDEX user_roles_role ON user_roles(role_id);"
+	/* Failures are keyed by the name typed, known or not. */
+	"CREATE TABLE failures ("
+	"  id INTEGER PRIMARY KEY,"
+	"  user TEXT NOT NULL,"
+	"  time INTEGER NOT NULL,"
+	"  rhost TEXT,"
+	"  service TEXT);"
+	"CREATE INDEX failures_user_time ON failures(user, time);"
+	"CREATE INDEX failures_time ON failures(time);"
+	"CREATE TABLE locks ("
+	"  user TEXT PRIMARY KEY,"
+	"  locked INTEGER NOT NULL,"
+	"  until INTEGER NOT NULL,"
+	"  failures INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE rhost_failures ("
+	"  id INTEGER PRIMARY KEY,"
+	"  rhost TEXT NOT NULL,"
+	"  time INTEGER NOT NULL);"
+	"CREATE INDEX rhost_failures_rhost_time ON rhost_failures(rhost, time);"
+	"CREATE INDEX rhost_failures_time ON rhost_failures(time);"
+	/* AUTOINCREMENT: an id is never reused after rows are removed. */
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  time INTEGER NOT NULL,"
+	"  service TEXT, user TEXT, ruser TEXT, rhost TEXT, tty TEXT,"
+	"  module TEXT NOT NULL,"
+	"  event TEXT NOT NULL,"
+	"  result TEXT NOT NULL,"
+	"  detail TEXT,"
+	"  mac BLOB NOT NULL);"
+	"CREATE INDEX audit_time ON audit(time);"
+	"CREATE INDEX audit_user ON audit(user);"
+	/* A guard against mistakes; the HMAC chain is the real protection. */
+	"CREATE TRIGGER audit_append_only BEFORE UPDATE ON audit "
+	"  BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;"
+	"CREATE TABLE audit_anchor ("
+	"  id INTEGER NOT NULL,"
+	"  mac BLOB NOT NULL);"
+	"INSERT INTO audit_anchor VALUES (0, zeroblob(32));",
+};
+
+#define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+/* ---- statements ---- */
+
+enum stmt_id {
+	ST_BEGIN_READ, ST_BEGIN_WRITE, ST_COMMIT, ST_ROLLBACK,
+	ST_USER_ADD, ST_USER_DEL, ST_USER_GET, ST_USER_STATUS,
+	ST_USER_PASSWORD, ST_USER_TOUCH, ST_USER_LIST,
+	ST_ROLE_ADD, ST_ROLE_DEL, ST_ROLE_LIST, ST_ROLE_GRANT, ST_ROLE_REVOKE,
+	ST_USER_ROLES,
+	ST_FAIL_ADD, ST_FAIL_COUNT, ST_FAIL_RESET, ST_FAIL_PRUNE,
+	ST_RHOST_PRUNE, ST_FAIL_LIST,
+	ST_LOCK_GET, ST_LOCK_SET, ST_LOCK_CLEAR,
+	ST_RHOST_ADD, ST_RHOST_COUNT, ST_RHOST_RESET, ST_RHOST_LIST,
+	ST_AUDIT_TAIL, ST_AUDIT_INSERT, ST_AUDIT_LIST, ST_AUDIT_ANCHOR,
+	ST_AUDIT_PRUNE_FIND, ST_AUDIT_PRUNE_ANCHOR, ST_AUDIT_PRUNE_DELETE,
+	ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+	[ST_BEGIN_READ] = "BEGIN",
+	[ST_BEGIN_WRITE] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_USER_ADD] =
+		"INSERT INTO users (name, dept, password_hash, created,"
+		" password_changed) VALUES (?1, ?2, ?3, ?4,"
+		" CASE WHEN ?3 IS NULL THEN 0 ELSE ?4 END)",
+	[ST_USER_DEL] = "DELETE FROM users WHERE name = ?1",
+	[ST_USER_GET] =
+		"SELECT id, name, dept, password_hash, status, suspended_until,"
+		" created, password_changed, last_login, must_change"
+		" FROM users WHERE name = ?1",
+	[ST_USER_STATUS] =
+		"UPDATE users SET status = ?2, suspended_until = ?3"
+		" WHERE name = ?1",
+	[ST_USER_PASSWORD] =
+		"UPDATE users SET password_hash = ?2, password_changed = ?3,"
+		" must_change = 0 WHERE name = ?1",
+	[ST_USER_TOUCH] = "UPDATE users SET last_login = ?2 WHERE name = ?1",
+	[ST_USER_LIST] =
+		"SELECT id, name, dept, NULL, status, suspended_until,"
+		" created, password_changed, last_login, must_change"
+		" FROM users ORDER BY name",
+	[ST_ROLE_ADD] = "INSERT INTO roles (name, scope) VALUES (?1, ?2)",
+	[ST_ROLE_DEL] = "DELETE FROM roles WHERE name = ?1",
+	[ST_ROLE_LIST] =
+		"SELECT r.id, r.name, r.scope,"
+		" (SELECT count(*) FROM user_roles ur WHERE ur.role_id = r.id)"
+		" FROM roles r ORDER BY r.name",
+	[ST_ROLE_GRANT] =
+		"INSERT INTO user_roles (user_id, role_id)"
+		" SELECT u.id, r.id FROM users u, roles r"
+		" WHERE u.name = ?1 AND r.name = ?2",
+	[ST_ROLE_REVOKE] =
+		"DELETE FROM user_roles"
+		" WHERE user_id = (SELECT id FROM users WHERE name = ?1)"
+		" AND role_id = (SELECT id FROM roles WHERE name = ?2)",
+	[ST_USER_ROLES] =
+		"SELECT r.name FROM users u"
+		" JOIN user_roles ur ON ur.user_id = u.id"
+		" JOIN roles r ON r.id = ur.role_id"
+		" WHERE u.name = ?1 ORDER BY r.name",
+	[ST_FAIL_ADD] =
+		"INSERT INTO failures (user, time, rhost, service)"
+		" VALUES (?1, ?2, ?3, ?4)",
+	[ST_FAIL_COUNT] =
+		"SELECT count(*), coalesce(max(time), 0) FROM failures"
+		" WHERE user = ?1 AND time >= ?2",
+	[ST_FAIL_RESET] = "DELETE FROM failures WHERE user = ?1",
+	[ST_FAIL_PRUNE] = "DELETE FROM failures WHERE time < ?1",
+	[ST_RHOST_PRUNE] = "DELETE FROM rhost_failures WHERE time < ?1",
+	[ST_FAIL_LIST] =
+		"WITH names AS ("
+		"  SELECT user FROM failures"
+		"   WHERE time >= ?1 AND (?2 IS NULL OR user = ?2)"
+		"  UNION SELECT user FROM locks WHERE ?2 IS NULL OR user = ?2)"
+		" SELECT n.user,"
+		"  (SELECT count(*) FROM failures f"
+		"    WHERE f.user = n.user AND f.time >= ?1),"
+		"  (SELECT coalesce(min(time), 0) FROM failures f"
+		"    WHERE f.user = n.user AND f.time >= ?1),"
+		"  (SELECT coalesce(max(time), 0) FROM failures f"
+		"    WHERE f.user = n.user AND f.time >= ?1),"
+		"  (SELECT rhost FROM failures f WHERE f.user = n.user"
+		"    ORDER BY time DESC LIMIT 1),"
+		"  coalesce(l.until, -1), coalesce(l.failures, 0)"
+		" FROM names n LEFT JOIN locks l ON l.user = n.user"
+		" ORDER BY n.user",
+	[ST_LOCK_GET] =
+		"SELECT locked, until, failures FROM locks WHERE user = ?1",
+	[ST_LOCK_SET] =
+		"INSERT OR REPLACE INTO locks (user, locked, until, failures)"
+		" VALUES (?1, ?2, ?3, ?4)",
+	[ST_LOCK_CLEAR] = "DELETE FROM locks WHERE user = ?1",
+	[ST_RHOST_ADD] =
+		"INSERT INTO rhost_failures (rhost, time) VALUES (?1, ?2)",
+	[ST_RHOST_COUNT] =
+		"SELECT count(*) FROM rhost_failures"
+		" WHERE rhost = ?1 AND time >= ?2",
+	[ST_RHOST_RESET] = "DELETE FROM rhost_failures WHERE rhost = ?1",
+	[ST_RHOST_LIST] =
+		"SELECT rhost, count(*), max(time) FROM rhost_failures"
+		" WHERE time >= ?1 GROUP BY rhost ORDER BY rhost",
+	[ST_AUDIT_TAIL] = "SELECT id, mac FROM audit ORDER BY id DESC LIMIT 1",
+	[ST_AUDIT_INSERT] =
+		"INSERT INTO audit (time, service, user, ruser, rhost, tty,"
+		" module, event, result, detail, mac)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[ST_AUDIT_LIST] =
+		"SELECT id, time, service, user, ruser, rhost, tty, module,"
+		" event, result, detail, mac FROM audit"
+		" WHERE (?1 IS NULL OR user = ?1) AND (?2 IS NULL OR event = ?2)"
+		" AND time >= ?3 AND id > ?4 ORDER BY id",
+	[ST_AUDIT_ANCHOR] = "SELECT id, mac FROM audit_anchor",
+	[ST_AUDIT_PRUNE_FIND] =
+		"SELECT id, mac FROM audit WHERE time < ?1"
+		" ORDER BY id DESC LIMIT 1",
+	[ST_AUDIT_PRUNE_ANCHOR] = "UPDATE audit_anchor SET id = ?1, mac = ?2",
+	[ST_AUDIT_PRUNE_DELETE] = "DELETE FROM audit WHERE id <= ?1",
+};
+
+struct crm_store {
+	sqlite3 *db;
+	sqlite3_stmt *stmts[ST_COUNT];
+	char errmsg[256];
+};
+
+/* ---- helpers ---- */
+
+static int
+map_rc(struct crm_store *s, int rc)
+{
+	if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return CRM_OK;
+	snprintf(s->errmsg, sizeof(s->errmsg), "%s",
+		 s->db != NULL ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return CRM_BUSY;
+	case SQLITE_NOMEM:
+		return CRM_ENOMEM;
+	case SQLITE_CONSTRAINT:
+		if (rc == SQLITE_CONSTRAINT_UNIQUE ||
+		    rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+			return CRM_EXISTS;
+		return CRM_INVALID;
+	default:
+		return CRM_EDB;
+	}
+}
+
+/* A ready statement: prepared on first use, reset and unbound after. */
+static int
+stmt(struct crm_store *s, enum stmt_id id, sqlite3_stmt **out)
+{
+	int rc;
+
+	if (s->stmts[id] == NULL) {
+		rc = sqlite3_prepare_v3(s->db, stmt_sql[id], -1,
+					SQLITE_PREPARE_PERSISTENT,
+					&s->stmts[id], NULL);
+		if (rc != SQLITE_OK)
+			return map_rc(s, rc);
+	}
+	*out = s->stmts[id];
+	return CRM_OK;
+}
+
+static void
+done(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+static int
+bind_text(sqlite3_stmt *st, int idx, const char *text)
+{
+	if (text == NULL)
+		return sqlite3_bind_null(st, idx);
+	return sqlite3_bind_text(st, idx, text, -1, SQLITE_STATIC);
+}
+
+/* Run a statement that returns no rows. */
+static int
+run(struct crm_store *s, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	rc = rc == SQLITE_DONE ? CRM_OK : map_rc(s, rc);
+	done(st);
+	return rc;
+}
+
+static char *
+column_dup(sqlite3_stmt *st, int col, int *oom)
+{
+	const unsigned char *text = sqlite3_column_text(st, col);
+	char *copy;
+
+	if (text == NULL)
+		return NULL;
+	copy = strdup((const char *)text);
+	if (copy == NULL)
+		*oom = 1;
+	return copy;
+}
+
+static const char *
+column_text(sqlite3_stmt *st, int col)
+{
+	return (const char *)sqlite3_column_text(st, col);
+}
+
+static int
+exec_sql(struct crm_store *s, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+
+	if (rc != SQLITE_OK && msg != NULL) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "%s", msg);
+		sqlite3_free(msg);
+		switch (rc & 0xff) {
+		case SQLITE_BUSY:
+		case SQLITE_LOCKED:
+			return CRM_BUSY;
+		case SQLITE_NOMEM:
+			return CRM_ENOMEM;
+		default:
+			return CRM_EDB;
+		}
+	}
+	sqlite3_free(msg);
+	return rc == SQLITE_OK ? CRM_OK : map_rc(s, rc);
+}
+
+static int
+schema_version(struct crm_store *s, int *version)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return map_rc(s, rc);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*version = sqlite3_column_int(st, 0);
+		rc = CRM_OK;
+	} else {
+		rc = map_rc(s, rc);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ---- open, close, transactions ---- */
+
+int
+crm_store_open(const char *location, enum crm_store_mode mode,
+	       unsigned long busy_timeout_ms, struct crm_store **out,
+	       char *err, size_t errlen)
+{
+	struct crm_store *s;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_EXRESCODE;
+	int rc, version = -1;
+
+	*out = NULL;
+	if (mode == CRM_STORE_CREATE)
+		flags |= SQLITE_OPEN_CREATE;
+	s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		snprintf(err, errlen, "database %s: out of memory", location);
+		return CRM_ENOMEM;
+	}
+	rc = sqlite3_open_v2(location, &s->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "database %s: %s", location,
+			 s->db != NULL ? sqlite3_errmsg(s->db)
+				       : sqlite3_errstr(rc));
+		rc = rc == SQLITE_NOMEM ? CRM_ENOMEM : CRM_EDB;
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	if (busy_timeout_ms > INT32_MAX)
+		busy_timeout_ms = INT32_MAX;
+	sqlite3_busy_timeout(s->db, (int)busy_timeout_ms);
+	/* Reading the version is the first read of the file: a missing,
+	 * unreadable or corrupt database fails here. */
+	rc = exec_sql(s, "PRAGMA foreign_keys = ON;"
+			 "PRAGMA synchronous = NORMAL;");
+	if (rc == CRM_OK)
+		rc = schema_version(s, &version);
+	if (rc != CRM_OK) {
+		snprintf(err, errlen, "database %s: %s", location, s->errmsg);
+		goto fail;
+	}
+	if (mode == CRM_STORE_EXISTING && version != CRM_SCHEMA_VERSION) {
+		snprintf(err, errlen,
+			 "database %s: schema version %d, this build needs %d "
+			 "(run crmauth init)", location, version,
+			 CRM_SCHEMA_VERSION);
+		rc = CRM_EDB;
+		goto fail;
+	}
+	*out = s;
+	return CRM_OK;
+fail:
+	crm_store_close(s);
+	return rc;
+}
+
+void
+crm_store_close(struct crm_store *s)
+{
+	int i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(s->stmts[i]);
+	sqlite3_close_v2(s->db);
+	free(s);
+}
+
+const char *
+crm_store_errmsg(const struct crm_store *s)
+{
+	return s->errmsg[0] != '\0' ? s->errmsg : "no error";
+}
+
+int
+crm_store_migrate(struct crm_store *s, int *from_version)
+{
+	int rc, version = 0, v;
+
+	/* WAL mode is a property of the file: set once, kept for good. */
+	rc = exec_sql(s, "PRAGMA journal_mode = WAL;");
+	if (rc != CRM_OK)
+		return rc;
+	rc = exec_sql(s, "BEGIN IMMEDIATE");
+	if (rc != CRM_OK)
+		return rc;
+	rc = schema_version(s, &version);
+	if (rc != CRM_OK)
+		goto fail;
+	if (from_version != NULL)
+		*from_version = version;
+	if (version > MIGRATION_COUNT) {
+		snprintf(s->errmsg, sizeof(s->errmsg),
+			 "schema version %d is newer than this build (%d)",
+			 version, MIGRATION_COUNT);
+		rc = CRM_EDB;
+		goto fail;
+	}
+	for (v = version; v < MIGRATION_COUNT; v++) {
+		char pragma[64];
+
+		rc = exec_sql(s, migrations[v]);
+		if (rc != CRM_OK)
+			goto fail;
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
+			 v + 1);
+		rc = exec_sql(s, pragma);
+		if (rc != CRM_OK)
+			goto fail;
+	}
+	return exec_sql(s, "COMMIT");
+fail:
+	exec_sql(s, "ROLLBACK");
+	return rc;
+}
+
+int
+crm_store_begin(struct crm_store *s, enum crm_txn txn)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, txn == CRM_TXN_WRITE ? ST_BEGIN_WRITE : ST_BEGIN_READ,
+		      &st);
+
+	return rc != CRM_OK ? rc : run(s, st);
+}
+
+int
+crm_store_commit(struct crm_store *s)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_COMMIT, &st);
+
+	if (rc == CRM_OK)
+		rc = run(s, st);
+	if (rc != CRM_OK)
+		crm_store_rollback(s);
+	return rc;
+}
+
+void
+crm_store_rollback(struct crm_store *s)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_get_autocommit(s->db))
+		return;		/* nothing open (or SQLite rolled back) */
+	if (stmt(s, ST_ROLLBACK, &st) == CRM_OK)
+		run(s, st);
+}
+
+/* ---- users ---- */
+
+const char *
+crm_user_status_name(enum crm_user_status status)
+{
+	switch (status) {
+	case CRM_USER_ACTIVE:		return "active";
+	case CRM_USER_DISABLED:		return "disabled";
+	case CRM_USER_SUSPENDED:	return "suspended";
+	}
+	return "unknown";
+}
+
+void
+crm_user_clear(struct crm_user *u)
+{
+	free(u->name);
+	free(u->dept);
+	if (u->password_hash != NULL) {
+		crm_cleanse(u->password_hash, strlen(u->password_hash));
+		free(u->password_hash);
+	}
+	memset(u, 0, sizeof(*u));
+}
+
+/* Changes-counting statements: CRM_NOTFOUND when nothing matched. */
+static int
+run_changed(struct crm_store *s, sqlite3_stmt *st)
+{
+	int rc = run(s, st);
+
+	if (rc == CRM_OK && sqlite3_changes(s->db) == 0)
+		rc = CRM_NOTFOUND;
+	return rc;
+}
+
+int
+crm_store_user_add(struct crm_store *s, const char *name, const char *dept,
+		   const char *password_hash, int64_t now_ms)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_USER_ADD, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, name);
+	bind_text(st, 2, dept);
+	bind_text(st, 3, password_hash);
+	sqlite3_bind_int64(st, 4, now_ms);
+	return run(s, st);
+}
+
+int
+crm_store_user_del(struct crm_store *s, const char *name)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_USER_DEL, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, name);
+	return run_changed(s, st);
+}
+
+static int
+read_user(sqlite3_stmt *st, struct crm_user *u)
+{
+	int oom = 0;
+
+	memset(u, 0, sizeof(*u));
+	u->id = sqlite3_column_int64(st, 0);
+	u->name = column_dup(st, 1, &oom);
+	u->dept = column_dup(st, 2, &oom);
+	u->password_hash = column_dup(st, 3, &oom);
+	u->status = (enum crm_user_status)sqlite3_column_int(st, 4);
+	u->suspended_until_ms = sqlite3_column_int64(st, 5);
+	u->created_ms = sqlite3_column_int64(st, 6);
+	u->password_changed_ms = sqlite3_column_int64(st, 7);
+	u->last_login_ms = sqlite3_column_int64(st, 8);
+	u->must_change = sqlite3_column_int(st, 9);
+	if (oom || u->name == NULL) {
+		crm_user_clear(u);
+		return CRM_ENOMEM;
+	}
+	return CRM_OK;
+}
+
+int
+crm_store_user_get(struct crm_store *s, const char *name,
+		   struct crm_user *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_USER_GET, &st);
+
+	memset(out, 0, sizeof(*out));
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, name);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		rc = read_user(st, out);
+	else if (rc == SQLITE_DONE)
+		rc = CRM_NOTFOUND;
+	else
+		rc = map_rc(s, rc);
+	done(st);
+	return rc;
+}
+
+int
+crm_store_user_set_status(struct crm_store *s, const char *name,
+			  enum crm_user_status status, int64_t until_ms)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_USER_STATUS, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, name);
+	sqlite3_bind_int(st, 2, (int)status);
+	sqlite3_bind_int64(st, 3, status == CRM_USER_SUSPENDED ? until_ms : 0);
+	return run_changed(s, st);
+}
+
+int
+crm_store_user_set_password(struct crm_store *s, const char *name,
+			    const char *password_hash, int64_t now_ms)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_USER_PASSWORD, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, name);
+	bind_text(st, 2, password_hash);
+	sqlite3_bind_int64(st, 3, now_ms);
+	return run_changed(s, st);
+}
+
+int
+crm_store_user_touch_login(struct crm_store *s, const char *name,
+			   int64_t now_ms)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_USER_TOUCH, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, name);
+	sqlite3_bind_int64(st, 2, now_ms);
+	return run_changed(s, st);
+}
+
+/* Step through rows, handing each to visit; stops early on non-zero. */
+typedef int (*row_fn)(sqlite3_stmt *st, void *arg);
+
+static int
+each_row(struct crm_store *s, sqlite3_stmt *st, row_fn visit, void *arg)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int stop = visit(st, arg);
+
+		if (stop != 0) {
+			done(st);
+			return stop > 0 && stop <= CRM_ECRYPTO ? stop
+							       : CRM_INVALID;
+		}
+	}
+	rc = rc == SQLITE_DONE ? CRM_OK : map_rc(s, rc);
+	done(st);
+	return rc;
+}
+
+struct user_visit {
+	crm_user_cb cb;
+	void *arg;
+};
+
+static int
+visit_user(sqlite3_stmt *st, void *arg)
+{
+	struct user_visit *v = arg;
+	struct crm_user u;
+	int rc = read_user(st, &u);
+
+	if (rc == CRM_OK)
+		rc = v->cb(v->arg, &u);
+	crm_user_clear(&u);
+	return rc;
+}
+
+int
+crm_store_user_list(struct crm_store *s, crm_user_cb cb, void *arg)
+{
+	struct user_visit v = { cb, arg };
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_USER_LIST, &st);
+
+	return rc != CRM_OK ? rc : each_row(s, st, visit_user, &v);
+}
+
+/* ---- roles ---- */
+
+const char *
+crm_scope_name(enum crm_scope scope)
+{
+	switch (scope) {
+	case CRM_SCOPE_OWN:		return "own";
+	case CRM_SCOPE_DEPARTMENT:	return "department";
+	case CRM_SCOPE_COMPANY:		return "company";
+	}
+	return "unknown";
+}
+
+int
+crm_scope_parse(const char *text, enum crm_scope *out)
+{
+	static const enum crm_scope all[] = {
+		CRM_SCOPE_OWN, CRM_SCOPE_DEPARTMENT, CRM_SCOPE_COMPANY
+	};
+	size_t i;
+
+	for (i = 0; text != NULL && i < sizeof(all) / sizeof(all[0]); i++)
+		if (strcmp(text, crm_scope_name(all[i])) == 0) {
+			*out = all[i];
+			return CRM_OK;
+		}
+	return CRM_INVALID;
+}
+
+int
+crm_store_role_add(struct crm_store *s, const char *name,
+		   enum crm_scope scope)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_ROLE_ADD, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, name);
+	sqlite3_bind_int(st, 2, (int)scope);
+	return run(s, st);
+}
+
+int
+crm_store_role_del(struct crm_store *s, const char *name)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_ROLE_DEL, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, name);
+	return run_changed(s, st);
+}
+
+struct role_visit {
+	crm_role_cb cb;
+	void *arg;
+};
+
+static int
+visit_role(sqlite3_stmt *st, void *arg)
+{
+	struct role_visit *v = arg;
+	struct crm_role r;
+
+	r.id = sqlite3_column_int64(st, 0);
+	r.name = (char *)(uintptr_t)column_text(st, 1);
+	r.scope = (enum crm_scope)sqlite3_column_int(st, 2);
+	r.members = sqlite3_column_int64(st, 3);
+	return r.name == NULL ? CRM_ENOMEM : v->cb(v->arg, &r);
+}
+
+int
+crm_store_role_list(struct crm_store *s, crm_role_cb cb, void *arg)
+{
+	struct role_visit v = { cb, arg };
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_ROLE_LIST, &st);
+
+	return rc != CRM_OK ? rc : each_row(s, st, visit_role, &v);
+}
+
+static int
+user_role_change(struct crm_store *s, enum stmt_id id, const char *user,
+		 const char *role)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, id, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, user);
+	bind_text(st, 2, role);
+	return run_changed(s, st);
+}
+
+int
+crm_store_role_grant(struct crm_store *s, const char *user, const char *role)
+{
+	return user_role_change(s, ST_ROLE_GRANT, user, role);
+}
+
+int
+crm_store_role_revoke(struct crm_store *s, const char *user, const char *role)
+{
+	return user_role_change(s, ST_ROLE_REVOKE, user, role);
+}
+
+struct name_visit {
+	crm_name_cb cb;
+	void *arg;
+};
+
+static int
+visit_name(sqlite3_stmt *st, void *arg)
+{
+	struct name_visit *v = arg;
+	const char *name = column_text(st, 0);
+
+	return name == NULL ? CRM_ENOMEM : v->cb(v->arg, name);
+}
+
+int
+crm_store_user_roles(struct crm_store *s, const char *user, crm_name_cb cb,
+		     void *arg)
+{
+	struct name_visit v = { cb, arg };
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_USER_ROLES, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, user);
+	return each_row(s, st, visit_name, &v);
+}
+
+/* ---- failures and locks ---- */
+
+int
+crm_store_fail_add(struct crm_store *s, const char *user, const char *rhost,
+		   const char *service, int64_t now_ms)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_FAIL_ADD, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, user);
+	sqlite3_bind_int64(st, 2, now_ms);
+	bind_text(st, 3, rhost);
+	bind_text(st, 4, service);
+	return run(s, st);
+}
+
+static int
+count_query(struct crm_store *s, sqlite3_stmt *st, int64_t *count,
+	    int64_t *latest_ms)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW) {
+		*count = sqlite3_column_int64(st, 0);
+		if (latest_ms != NULL)
+			*latest_ms = sqlite3_column_int64(st, 1);
+		rc = CRM_OK;
+	} else {
+		rc = map_rc(s, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc);
+	}
+	done(st);
+	return rc;
+}
+
+int
+crm_store_fail_count(struct crm_store *s, const char *user, int64_t since_ms,
+		     int64_t *count, int64_t *latest_ms)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_FAIL_COUNT, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, user);
+	sqlite3_bind_int64(st, 2, since_ms);
+	return count_query(s, st, count, latest_ms);
+}
+
+static int
+delete_counted(struct crm_store *s, enum stmt_id id, const char *key,
+	       int64_t *removed)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, id, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, key);
+	rc = run(s, st);
+	if (rc == CRM_OK && removed != NULL)
+		*removed = sqlite3_changes(s->db);
+	return rc;
+}
+
+int
+crm_store_fail_reset(struct crm_store *s, const char *user, int64_t *removed)
+{
+	return delete_counted(s, ST_FAIL_RESET, user, removed);
+}
+
+int
+crm_store_fail_prune(struct crm_store *s, int64_t before_ms)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_FAIL_PRUNE, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, before_ms);
+	rc = run(s, st);
+	if (rc != CRM_OK)
+		return rc;
+	rc = stmt(s, ST_RHOST_PRUNE, &st);
+	if (rc != CRM_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, before_ms);
+	return run(s, st);
+}
+
+struct fail_visit {
+	crm_fail_cb cb;
+	void *arg;
+};
+
+static int
+visit_fail(sqlite3_stmt *st, void *arg)
+{
+	struct fail_visit *v = arg;
+	struct crm_fail_summary sum;
+
+	sum.user = column_text(st, 0);
+	sum.failures = sqlite3_column_int64(st, 1);
+	sum.first_ms = sqlite3_column_int64(st, 2);
+	sum.latest_ms = sqlite3_column_int64(st, 3);
+	sum.last_rhost = column_text(st, 4);
+	sum.lock_until_ms = sqlite3_column_int64(st, 5);
+	sum.lock_failures = sqlite3_column_int64(st, 6);
+	return sum.user == NULL ? CRM_ENOMEM : v->cb(v->arg, &sum);
+}
+
+int
+crm_store_fail_list(struct crm_store *s, const char *user, int64_t since_ms,
+		    crm_fail_cb cb, void *arg)
+{
+	struct fail_visit v = { cb, arg };
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_FAIL_LIST, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, since_ms);
+	bind_text(st, 2, user);
+	return each_row(s, st, visit_fail, &v);
+}
+
+int
+crm_store_lock_get(struct crm_store *s, const char *user,
+		   struct crm_lock *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_LOCK_GET, &st);
+
+	memset(out, 0, sizeof(*out));
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, user);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->locked_ms = sqlite3_column_int64(st, 0);
+		out->until_ms = sqlite3_column_int64(st, 1);
+		out->failures = sqlite3_column_int64(st, 2);
+		rc = CRM_OK;
+	} else if (rc == SQLITE_DONE) {
+		rc = CRM_NOTFOUND;
+	} else {
+		rc = map_rc(s, rc);
+	}
+	done(st);
+	return rc;
+}
+
+int
+crm_store_lock_set(struct crm_store *s, const char *user,
+		   const struct crm_lock *lock)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_LOCK_SET, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, user);
+	sqlite3_bind_int64(st, 2, lock->locked_ms);
+	sqlite3_bind_int64(st, 3, lock->until_ms);
+	sqlite3_bind_int64(st, 4, lock->failures);
+	return run(s, st);
+}
+
+int
+crm_store_lock_clear(struct crm_store *s, const char *user)
+{
+	return delete_counted(s, ST_LOCK_CLEAR, user, NULL);
+}
+
+int
+crm_store_rhost_fail_add(struct crm_store *s, const char *rhost,
+			 int64_t now_ms)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_RHOST_ADD, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, rhost);
+	sqlite3_bind_int64(st, 2, now_ms);
+	return run(s, st);
+}
+
+int
+crm_store_rhost_fail_count(struct crm_store *s, const char *rhost,
+			   int64_t since_ms, int64_t *count)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_RHOST_COUNT, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, rhost);
+	sqlite3_bind_int64(st, 2, since_ms);
+	return count_query(s, st, count, NULL);
+}
+
+int
+crm_store_rhost_fail_reset(struct crm_store *s, const char *rhost,
+			   int64_t *removed)
+{
+	return delete_counted(s, ST_RHOST_RESET, rhost, removed);
+}
+
+struct rhost_visit {
+	crm_rhost_cb cb;
+	void *arg;
+};
+
+static int
+visit_rhost(sqlite3_stmt *st, void *arg)
+{
+	struct rhost_visit *v = arg;
+	struct crm_rhost_summary sum;
+
+	sum.rhost = column_text(st, 0);
+	sum.failures = sqlite3_column_int64(st, 1);
+	sum.latest_ms = sqlite3_column_int64(st, 2);
+	return sum.rhost == NULL ? CRM_ENOMEM : v->cb(v->arg, &sum);
+}
+
+int
+crm_store_rhost_fail_list(struct crm_store *s, int64_t since_ms,
+			  crm_rhost_cb cb, void *arg)
+{
+	struct rhost_visit v = { cb, arg };
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_RHOST_LIST, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, since_ms);
+	return each_row(s, st, visit_rhost, &v);
+}
+
+/* ---- audit ---- */
+
+static int
+read_mac(sqlite3_stmt *st, int col, unsigned char mac[CRM_MAC_LEN])
+{
+	const void *blob = sqlite3_column_blob(st, col);
+
+	if (blob == NULL || sqlite3_column_bytes(st, col) != CRM_MAC_LEN) {
+		memset(mac, 0, CRM_MAC_LEN);
+		return CRM_EDB;
+	}
+	memcpy(mac, blob, CRM_MAC_LEN);
+	return CRM_OK;
+}
+
+static int
+id_and_mac(struct crm_store *s, sqlite3_stmt *st, int64_t *id,
+	   unsigned char mac[CRM_MAC_LEN])
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		rc = read_mac(st, 1, mac);
+		if (rc != CRM_OK)
+			snprintf(s->errmsg, sizeof(s->errmsg),
+				 "audit row %lld: malformed mac", (long long)*id);
+	} else if (rc == SQLITE_DONE) {
+		rc = CRM_NOTFOUND;
+	} else {
+		rc = map_rc(s, rc);
+	}
+	done(st);
+	return rc;
+}
+
+int
+crm_store_audit_tail(struct crm_store *s, int64_t *id,
+		     unsigned char mac[CRM_MAC_LEN])
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_AUDIT_TAIL, &st);
+
+	return rc != CRM_OK ? rc : id_and_mac(s, st, id, mac);
+}
+
+int
+crm_store_audit_insert(struct crm_store *s, struct crm_audit_row *row)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_AUDIT_INSERT, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, row->time_ms);
+	bind_text(st, 2, row->service);
+	bind_text(st, 3, row->user);
+	bind_text(st, 4, row->ruser);
+	bind_text(st, 5, row->rhost);
+	bind_text(st, 6, row->tty);
+	bind_text(st, 7, row->module);
+	bind_text(st, 8, row->event);
+	bind_text(st, 9, row->result);
+	bind_text(st, 10, row->detail);
+	sqlite3_bind_blob(st, 11, row->mac, CRM_MAC_LEN, SQLITE_STATIC);
+	rc = run(s, st);
+	if (rc == CRM_OK)
+		row->id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+struct audit_visit {
+	crm_audit_cb cb;
+	void *arg;
+};
+
+static int
+visit_audit(sqlite3_stmt *st, void *arg)
+{
+	struct audit_visit *v = arg;
+	struct crm_audit_row row;
+
+	row.id = sqlite3_column_int64(st, 0);
+	row.time_ms = sqlite3_column_int64(st, 1);
+	row.service = column_text(st, 2);
+	row.user = column_text(st, 3);
+	row.ruser = column_text(st, 4);
+	row.rhost = column_text(st, 5);
+	row.tty = column_text(st, 6);
+	row.module = column_text(st, 7);
+	row.event = column_text(st, 8);
+	row.result = column_text(st, 9);
+	row.detail = column_text(st, 10);
+	/* A malformed mac is handed on as zeros: verify reports the row. */
+	read_mac(st, 11, row.mac);
+	return v->cb(v->arg, &row);
+}
+
+int
+crm_store_audit_list(struct crm_store *s,
+		     const struct crm_audit_filter *filter, crm_audit_cb cb,
+		     void *arg)
+{
+	struct audit_visit v = { cb, arg };
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_AUDIT_LIST, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, filter != NULL ? filter->user : NULL);
+	bind_text(st, 2, filter != NULL ? filter->event : NULL);
+	sqlite3_bind_int64(st, 3, filter != NULL ? filter->since_ms : 0);
+	sqlite3_bind_int64(st, 4, filter != NULL ? filter->after_id : 0);
+	return each_row(s, st, visit_audit, &v);
+}
+
+int
+crm_store_audit_anchor(struct crm_store *s, int64_t *id,
+		       unsigned char mac[CRM_MAC_LEN])
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_AUDIT_ANCHOR, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	rc = id_and_mac(s, st, id, mac);
+	/* The anchor row is created with the schema: without it the trail
+	 * has been tampered with. */
+	return rc == CRM_NOTFOUND ? CRM_EDB : rc;
+}
+
+int
+crm_store_audit_prune(struct crm_store *s, int64_t before_ms,
+		      int64_t *removed)
+{
+	unsigned char mac[CRM_MAC_LEN];
+	sqlite3_stmt *st = NULL;
+	int64_t last_id = 0;
+	int rc;
+
+	*removed = 0;
+	rc = stmt(s, ST_AUDIT_PRUNE_FIND, &st);
+	if (rc != CRM_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, before_ms);
+	rc = id_and_mac(s, st, &last_id, mac);
+	if (rc == CRM_NOTFOUND)
+		return CRM_OK;
+	if (rc != CRM_OK)
+		return rc;
+	/* The newest removed row becomes the anchor the chain starts from. */
+	rc = stmt(s, ST_AUDIT_PRUNE_ANCHOR, &st);
+	if (rc != CRM_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, last_id);
+	sqlite3_bind_blob(st, 2, mac, CRM_MAC_LEN, SQLITE_STATIC);
+	rc = run(s, st);
+	if (rc != CRM_OK)
+		return rc;
+	rc = stmt(s, ST_AUDIT_PRUNE_DELETE, &st);
+	if (rc != CRM_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, last_id);
+	rc = run(s, st);
+	if (rc == CRM_OK)
+		*removed = sqlite3_changes(s->db);
+	return rc;
+}

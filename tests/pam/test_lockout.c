@@ -1,0 +1,319 @@
+/*
+ * test_lockout.c - pam_crm_lockout and pam_crm_passwd through the real
+ * pam.d/crm stack (pam_wrapper + libpamtest): what a user and an
+ * administrator see.
+ */
+#include "autoconfig.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <libpamtest.h>
+#include <security/pam_appl.h>
+
+#include "fixture.h"
+
+#define BASE_CONF "[lockout]\nnodelay = yes\n"
+
+static struct fixture fx;
+
+static int
+setup(void **state)
+{
+	fx_setup(&fx, BASE_CONF);
+	fx_user_add(&fx, "alice", "alice-Correct-Horse-1");
+	fx_user_add(&fx, "bob", "bob-Battery-Staple-2");
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	unsetenv("PAM_RHOST");
+	fx_teardown(&fx);
+	return 0;
+}
+
+static void
+lockout_conf(const char *extra)
+{
+	char conf[1024];
+
+	snprintf(conf, sizeof(conf), "%s%s", BASE_CONF, extra);
+	fx_write_conf(&fx, conf);
+}
+
+/* Through libpamtest, as the issue asks: one authenticate + account. */
+static void
+login_ok(const char *user, const char *password)
+{
+	const char *answers[] = { password, NULL };
+	struct pamtest_conv_data conv = { .in_echo_off = answers };
+	struct pam_testcase tests[] = {
+		pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
+		pam_test(PAMTEST_ACCOUNT, PAM_SUCCESS),
+	};
+	enum pamtest_err perr;
+
+	perr = run_pamtest("crm", user, &conv, tests, NULL);
+	assert_int_equal(perr, PAMTEST_ERR_OK);
+}
+
+static void
+login_refused(const char *user, const char *password, struct login *out)
+{
+	fx_login("crm", user, password, NULL, out);
+	assert_int_equal(out->auth_rc, PAM_AUTH_ERR);
+}
+
+static void
+right_password_logs_in(void **state)
+{
+	login_ok("alice", "alice-Correct-Horse-1");
+	assert_int_equal(fx_audit_count(&fx, "alice", "auth_ok"), 1);
+	assert_int_equal(fx_failures(&fx, "alice"), 0);
+}
+
+static void
+wrong_password_is_refused_and_counted(void **state)
+{
+	struct login l;
+
+	login_refused("alice", "alice-wrong", &l);
+	assert_string_equal(l.errors, "");	/* no lock message yet */
+	assert_int_equal(fx_failures(&fx, "alice"), 1);
+	assert_int_equal(fx_audit_count(&fx, "alice", "auth_fail"), 2);
+}
+
+static void
+unknown_user_answers_like_a_wrong_password(void **state)
+{
+	struct login known, unknown;
+	int i;
+
+	lockout_conf("deny = 3\n");
+	login_refused("alice", "guess", &known);
+	login_refused("mallory", "guess", &unknown);
+	assert_int_equal(known.auth_rc, unknown.auth_rc);
+	assert_string_equal(known.errors, unknown.errors);
+	assert_string_equal(known.infos, unknown.infos);
+	/* Unknown names are counted and locked exactly like known ones. */
+	for (i = 0; i < 2; i++) {
+		login_refused("alice", "guess", &known);
+		login_refused("mallory", "guess", &unknown);
+		assert_string_equal(known.errors, unknown.errors);
+	}
+	assert_non_null(strstr(unknown.errors, "The account is locked"));
+	/* The name typed is not written to the audit trail (it may be a
+	 * password typed into the user field). */
+	assert_int_equal(fx_audit_count(&fx, "mallory", NULL), 0);
+	assert_true(fx_audit_count(&fx, "(unknown)", "auth_fail") > 0);
+}
+
+static void
+locked_after_deny_failures(void **state)
+{
+	struct login l;
+
+	lockout_conf("deny = 3\nunlock_time = 600\n");
+	login_refused("alice", "wrong-1", &l);
+	login_refused("alice", "wrong-2", &l);
+	assert_string_equal(l.errors, "");
+	login_refused("alice", "wrong-3", &l);
+	assert_string_equal(l.errors, "The account is locked due to 3 failed "
+			    "logins. (10 minutes left to unlock)");
+	/* Now even the right password is refused, with the reason. */
+	login_refused("alice", "alice-Correct-Horse-1", &l);
+	assert_string_equal(l.errors, "The account is locked due to 3 failed "
+			    "logins. (10 minutes left to unlock)");
+	assert_int_equal(fx_audit_count(&fx, "alice", "locked"), 2);
+	/* Other users are not affected. */
+	login_ok("bob", "bob-Battery-Staple-2");
+}
+
+static void
+unlocked_after_unlock_time(void **state)
+{
+	struct login l;
+
+	lockout_conf("deny = 2\nunlock_time = 60\n");
+	login_refused("alice", "wrong-1", &l);
+	login_refused("alice", "wrong-2", &l);
+	fx_clock_offset(30);
+	login_refused("alice", "alice-Correct-Horse-1", &l);
+	assert_non_null(strstr(l.errors, "(1 minutes left to unlock)"));
+	fx_clock_offset(61);
+	login_ok("alice", "alice-Correct-Horse-1");
+	assert_int_equal(fx_audit_count(&fx, "alice", "unlocked"), 1);
+	/* The count starts afresh: one failure does not lock again. */
+	login_refused("alice", "wrong-3", &l);
+	assert_string_equal(l.errors, "");
+}
+
+static void
+admin_reset_unlocks(void **state)
+{
+	struct login l;
+	char out[4096];
+
+	lockout_conf("deny = 2\nunlock_time = 0\n");
+	login_refused("alice", "wrong-1", &l);
+	login_refused("alice", "wrong-2", &l);
+	assert_string_equal(l.errors, "The account is locked due to 2 failed "
+			    "logins. (an administrator must unlock it)");
+	fx_clock_offset(30 * 86400);	/* a month later: still locked */
+	login_refused("alice", "alice-Correct-Horse-1", &l);
+	assert_non_null(strstr(l.errors, "administrator must unlock"));
+
+	assert_int_equal(fx_crmauth(&fx, NULL, out, sizeof(out), "lockout",
+				    "reset", "alice", NULL), 0);
+	login_ok("alice", "alice-Correct-Horse-1");
+	assert_int_equal(fx_audit_count(&fx, "alice", "admin:lockout reset"), 1);
+	assert_int_equal(fx_crmauth(&fx, NULL, out, sizeof(out), "lockout",
+				    "reset", "nobody-at-all", NULL), 1);
+}
+
+static void
+success_clears_the_count(void **state)
+{
+	struct login l;
+
+	lockout_conf("deny = 3\n");
+	login_refused("alice", "wrong-1", &l);
+	login_refused("alice", "wrong-2", &l);
+	login_ok("alice", "alice-Correct-Horse-1");
+	assert_int_equal(fx_failures(&fx, "alice"), 0);
+	login_refused("alice", "wrong-3", &l);
+	login_refused("alice", "wrong-4", &l);
+	assert_string_equal(l.errors, "");
+	login_ok("alice", "alice-Correct-Horse-1");
+}
+
+static void
+root_is_exempt_unless_even_deny_root(void **state)
+{
+	struct login l;
+	int i;
+
+	fx_user_add(&fx, "root", "root-Pass-Phrase-9");
+	lockout_conf("deny = 2\n");
+	for (i = 0; i < 4; i++)
+		login_refused("root", "wrong", &l);
+	assert_string_equal(l.errors, "");
+	login_ok("root", "root-Pass-Phrase-9");
+
+	lockout_conf("deny = 2\neven_deny_root = yes\nunlock_time = 600\n"
+		     "root_unlock_time = 30\n");
+	login_refused("root", "wrong", &l);
+	login_refused("root", "wrong", &l);
+	assert_string_equal(l.errors, "The account is locked due to 2 failed "
+			    "logins. (1 minutes left to unlock)");
+	login_refused("root", "root-Pass-Phrase-9", &l);
+	/* root_unlock_time, not unlock_time, applies to root. */
+	fx_clock_offset(31);
+	login_ok("root", "root-Pass-Phrase-9");
+}
+
+static void
+deny_rhost_blocks_the_address_not_the_users(void **state)
+{
+	struct login l;
+	const char *users[] = { "alice", "bob", "carol" };
+	int i;
+
+	lockout_conf("deny = 100\ndeny_rhost = 3\nrhost_interval = 600\n");
+	/* PAM_RHOST comes from pam_wrapper's pam_set_items module. */
+	setenv("PAM_RHOST", "192.0.2.7", 1);
+	for (i = 0; i < 3; i++) {
+		fx_login("crm-rhost", users[i], "sprayed-Password1", NULL, &l);
+		assert_int_equal(l.auth_rc, PAM_AUTH_ERR);
+	}
+	fx_login("crm-rhost", "alice", "alice-Correct-Horse-1", NULL, &l);
+	assert_int_equal(l.auth_rc, PAM_AUTH_ERR);
+	assert_string_equal(l.errors, "Too many failed logins from this "
+			    "address. Try again later.");
+	assert_int_equal(fx_audit_count(&fx, "alice", "rhost_blocked"), 1);
+
+	/* The users themselves are not locked: another address works. */
+	setenv("PAM_RHOST", "192.0.2.8", 1);
+	fx_login("crm-rhost", "alice", "alice-Correct-Horse-1", NULL, &l);
+	assert_int_equal(l.auth_rc, PAM_SUCCESS);
+
+	assert_int_equal(fx_crmauth(&fx, NULL, NULL, 0, "lockout", "reset",
+				    "--rhost", "192.0.2.7", NULL), 0);
+	setenv("PAM_RHOST", "192.0.2.7", 1);
+	fx_login("crm-rhost", "bob", "bob-Battery-Staple-2", NULL, &l);
+	assert_int_equal(l.auth_rc, PAM_SUCCESS);
+}
+
+static void
+per_role_threshold(void **state)
+{
+	struct login l;
+	int i;
+
+	assert_int_equal(fx_crmauth(&fx, NULL, NULL, 0, "role", "add", "admin",
+				    "--scope", "company", NULL), 0);
+	assert_int_equal(fx_crmauth(&fx, NULL, NULL, 0, "role", "grant", "bob",
+				    "admin", NULL), 0);
+	lockout_conf("deny = 5\n[lockout.role.admin]\ndeny = 2\n"
+		     "unlock_time = 0\n");
+	login_refused("bob", "wrong", &l);
+	login_refused("bob", "wrong", &l);
+	assert_string_equal(l.errors, "The account is locked due to 2 failed "
+			    "logins. (an administrator must unlock it)");
+	/* alice holds no such role: the module's deny = 5 applies. */
+	for (i = 0; i < 4; i++)
+		login_refused("alice", "wrong", &l);
+	assert_string_equal(l.errors, "");
+	login_ok("alice", "alice-Correct-Horse-1");
+}
+
+static void
+audit_chain_verifies_and_breaks_when_edited(void **state)
+{
+	struct login l;
+	char out[4096];
+
+	login_ok("alice", "alice-Correct-Horse-1");
+	login_refused("bob", "wrong", &l);
+	assert_int_equal(fx_crmauth(&fx, NULL, out, sizeof(out), "audit",
+				    "verify", NULL), 0);
+	assert_non_null(strstr(out, "intact"));
+
+	/* Someone with write access to the file turns a failure into a
+	 * success: the chain no longer holds. */
+	assert_int_equal(fx_sql(&fx, "DROP TRIGGER audit_append_only;"
+				"UPDATE audit SET result = 'ok' "
+				"WHERE event = 'auth_fail';"), 0);
+	assert_int_equal(fx_crmauth(&fx, NULL, out, sizeof(out), "audit",
+				    "verify", NULL), 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+		T(right_password_logs_in),
+		T(wrong_password_is_refused_and_counted),
+		T(unknown_user_answers_like_a_wrong_password),
+		T(locked_after_deny_failures),
+		T(unlocked_after_unlock_time),
+		T(admin_reset_unlocks),
+		T(success_clears_the_count),
+		T(root_is_exempt_unless_even_deny_root),
+		T(deny_rhost_blocks_the_address_not_the_users),
+		T(per_role_threshold),
+		T(audit_chain_verifies_and_breaks_when_edited),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,170 @@
+/*
+ * test_passwd.c - pam_crm_passwd: hashes it accepts, passwords it
+ * refuses, secrets it never keeps, and the same answer and time for
+ * unknown users.
+ */
+#include "autoconfig.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+#include <security/pam_appl.h>
+
+#include "fixture.h"
+
+static struct fixture fx;
+
+static int
+setup(void **state)
+{
+	fx_setup(&fx, "[lockout]\nnodelay = yes\ndeny = 1000\n");
+	fx_user_add(&fx, "alice", "alice-Correct-Horse-1");
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	fx_teardown(&fx);
+	return 0;
+}
+
+static int
+login(const char *user, const char *password)
+{
+	struct login l;
+
+	fx_login("crm", user, password, NULL, &l);
+	return l.auth_rc;
+}
+
+static void
+imported_hashes_verify(void **state)
+{
+	/* A SHA-512 crypt hash of "secret", as imported from /etc/shadow. */
+	assert_int_equal(fx_crmauth(&fx, NULL, NULL, 0, "user", "add", "olduser",
+				    NULL), 0);
+	assert_int_equal(fx_sql(&fx, "UPDATE users SET password_hash = "
+		"'$6$saltsalt$TVLlQcbpFVof5W3Yz4DTP6gRstiNuHwwTt6GLc1E5n0U0aDe"
+		"hy0S5knV8wiOQSpT0Y77vwPZN.Pq.H91p5hVO1' WHERE name = 'olduser'"),
+		0);
+	assert_int_equal(login("olduser", "secret"), PAM_SUCCESS);
+	assert_int_equal(login("olduser", "Secret"), PAM_AUTH_ERR);
+}
+
+static void
+accounts_without_password_and_empty_passwords_are_refused(void **state)
+{
+	assert_int_equal(fx_crmauth(&fx, NULL, NULL, 0, "user", "add", "nopass",
+				    NULL), 0);
+	assert_int_equal(login("nopass", ""), PAM_AUTH_ERR);
+	assert_int_equal(login("nopass", "anything"), PAM_AUTH_ERR);
+	assert_int_equal(login("alice", ""), PAM_AUTH_ERR);
+	assert_int_equal(fx_audit_count(&fx, "nopass", "auth_fail"), 4);
+}
+
+static void
+changed_password_takes_effect(void **state)
+{
+	assert_int_equal(fx_crmauth(&fx, "alice-New-Horse-2\n", NULL, 0, "user",
+				    "passwd", "alice", "--stdin", NULL), 0);
+	assert_int_equal(login("alice", "alice-Correct-Horse-1"), PAM_AUTH_ERR);
+	assert_int_equal(login("alice", "alice-New-Horse-2"), PAM_SUCCESS);
+}
+
+/* Whether text occurs anywhere in the file's bytes. */
+static int
+file_holds(const char *path, const char *text)
+{
+	static char buf[8 << 20];
+	FILE *fp = fopen(path, "rb");
+	size_t got;
+
+	if (fp == NULL)
+		return 0;
+	got = fread(buf, 1, sizeof(buf), fp);
+	fclose(fp);
+	return memmem(buf, got, text, strlen(text)) != NULL;
+}
+
+static void
+secrets_never_reach_the_database_the_audit_or_the_log(void **state)
+{
+	static char out[1 << 20];
+	const char *password = "Zq9-Marker-Password";
+	const char *typed_as_user = "Zq9-Marker-In-User-Field";
+	char logged[65536], wal[4200];
+
+	fx_log_begin(&fx);
+	assert_int_equal(login("alice", password), PAM_AUTH_ERR);
+	assert_int_equal(login(typed_as_user, password), PAM_AUTH_ERR);
+	fx_log_end(&fx, logged, sizeof(logged));
+	assert_null(strstr(logged, password));
+	assert_null(strstr(logged, typed_as_user));
+
+	snprintf(wal, sizeof(wal), "%s-wal", fx.db);
+	assert_false(file_holds(fx.db, password));
+	assert_false(file_holds(wal, password));
+
+	assert_int_equal(fx_crmauth(&fx, NULL, out, sizeof(out), "--json",
+				    "audit", NULL), 0);
+	assert_null(strstr(out, password));
+	assert_null(strstr(out, typed_as_user));
+	assert_non_null(strstr(out, "(unknown)"));
+
+	assert_int_equal(fx_crmauth(&fx, NULL, out, sizeof(out), "--json",
+				    "user", "show", "alice", NULL), 0);
+	assert_null(strstr(out, "$y$"));	/* no hash in listings */
+}
+
+static double
+seconds_for(const char *user, int rounds)
+{
+	struct timespec a, b;
+	int i;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (i = 0; i < rounds; i++)
+		assert_int_equal(login(user, "not-the-password"), PAM_AUTH_ERR);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (double)(b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9;
+}
+
+static void
+unknown_users_take_as_long_as_known_ones(void **state)
+{
+	double known, unknown, ratio;
+
+	seconds_for("alice", 2);	/* warm up */
+	known = seconds_for("alice", 8);
+	unknown = seconds_for("nobody-here", 8);
+	ratio = unknown / known;
+	printf("# wrong password: known %.1f ms, unknown %.1f ms a login\n",
+	       known * 1000 / 8, unknown * 1000 / 8);
+	/* Both compute one full yescrypt hash; without the dummy hash an
+	 * unknown user would answer many times faster. */
+	assert_true(ratio > 0.7 && ratio < 1.4);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+		T(imported_hashes_verify),
+		T(accounts_without_password_and_empty_passwords_are_refused),
+		T(changed_password_takes_effect),
+		T(secrets_never_reach_the_database_the_audit_or_the_log),
+		T(unknown_users_take_as_long_as_known_ones),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

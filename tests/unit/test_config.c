@@ -1,0 +1,190 @@
+/*
+ * test_config.c - pam_crm.conf and module arguments: precedence, unknown
+ * names, malformed values, role sections.
+ */
+#include "autoconfig.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include <cmocka.h>
+
+#include "lockout.h"
+
+static char conf_path[4096];
+static char logged[8192];
+
+static void
+capture(void *arg, int priority, const char *fmt, va_list ap)
+{
+	size_t used = strlen(logged);
+
+	vsnprintf(logged + used, sizeof(logged) - used, fmt, ap);
+	used = strlen(logged);
+	snprintf(logged + used, sizeof(logged) - used, "\n");
+}
+
+static const struct crm_log log_sink = { capture, NULL, 1 };
+
+static void
+write_conf(const char *text)
+{
+	FILE *fp = fopen(conf_path, "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static int
+load(struct crm_lockout_opts *opts, int argc, const char **argv)
+{
+	char conf_arg[4200];
+	const char *args[16];
+	int i;
+
+	snprintf(conf_arg, sizeof(conf_arg), "conf=%s", conf_path);
+	args[0] = conf_arg;
+	for (i = 0; i < argc; i++)
+		args[i + 1] = argv[i];
+	logged[0] = '\0';
+	crm_lockout_defaults(opts);
+	return crm_lockout_load(opts, argc + 1, args, &log_sink);
+}
+
+static void
+defaults_without_file_entries(void **state)
+{
+	struct crm_lockout_opts opts;
+
+	write_conf("");
+	assert_int_equal(load(&opts, 0, NULL), CRM_OK);
+	assert_int_equal(opts.deny, 5);
+	assert_int_equal(opts.fail_interval, 900);
+	assert_int_equal(opts.unlock_time, 600);
+	assert_int_equal(opts.common.busy_timeout_ms, 2000);
+	assert_int_equal(opts.common.unknown, CRM_UNKNOWN_DENY);
+	crm_lockout_free(&opts);
+}
+
+static void
+argument_beats_section_beats_global(void **state)
+{
+	struct crm_lockout_opts opts;
+	const char *args[] = { "deny=9" };
+
+	/* [lockout] before [global] in the file: order must not matter. */
+	write_conf("[lockout]\ndeny = 7\nunlock_time = 30\n"
+		   "[global]\ndeny = 6\nunlock_time = 20\nfail_interval = 60\n");
+	assert_int_equal(load(&opts, 1, args), CRM_OK);
+	assert_int_equal(opts.deny, 9);		/* argument */
+	assert_int_equal(opts.unlock_time, 30);	/* [lockout] */
+	assert_int_equal(opts.fail_interval, 60);	/* [global] */
+	crm_lockout_free(&opts);
+}
+
+static void
+unknown_names_are_logged_and_ignored(void **state)
+{
+	struct crm_lockout_opts opts;
+	const char *args[] = { "no_such_option=1", "authfail" };
+
+	write_conf("[lockout]\nfrobnicate = yes\n[passwd]\nwhatever = 1\n");
+	assert_int_equal(load(&opts, 2, args), CRM_OK);
+	assert_non_null(strstr(logged, "frobnicate: unknown option"));
+	assert_non_null(strstr(logged, "unknown option no_such_option"));
+	/* Another module's section is none of this module's business. */
+	assert_null(strstr(logged, "whatever"));
+	assert_int_equal(opts.phase, CRM_LOCKOUT_AUTHFAIL);
+	crm_lockout_free(&opts);
+}
+
+static void
+malformed_values_fail(void **state)
+{
+	struct crm_lockout_opts opts;
+	const char *bad_arg[] = { "deny=five" };
+	const char *neg_arg[] = { "unlock_time=-1" };
+	const char *rel_arg[] = { "db=relative/crm.db" };
+
+	write_conf("");
+	assert_int_equal(load(&opts, 1, bad_arg), CRM_INVALID);
+	assert_non_null(strstr(logged, "deny=five: invalid value"));
+	assert_int_equal(load(&opts, 1, neg_arg), CRM_INVALID);
+	assert_int_equal(load(&opts, 1, rel_arg), CRM_INVALID);
+
+	write_conf("[lockout]\neven_deny_root = maybe\n");
+	assert_int_equal(load(&opts, 0, NULL), CRM_INVALID);
+	assert_non_null(strstr(logged, "even_deny_root = maybe: invalid value"));
+
+	/* A bare word is a syntax error in the file (libinih). */
+	write_conf("[lockout]\neven_deny_root\n");
+	assert_int_equal(load(&opts, 0, NULL), CRM_INVALID);
+	assert_non_null(strstr(logged, "line 2: syntax error"));
+}
+
+static void
+named_file_must_exist(void **state)
+{
+	struct crm_lockout_opts opts;
+	const char *args[] = { "conf=/nonexistent/pam_crm.conf" };
+
+	logged[0] = '\0';
+	crm_lockout_defaults(&opts);
+	assert_int_equal(crm_lockout_load(&opts, 1, args, &log_sink),
+			 CRM_INVALID);
+	assert_non_null(strstr(logged, "/nonexistent/pam_crm.conf"));
+}
+
+static void
+role_sections_are_validated_and_kept(void **state)
+{
+	struct crm_lockout_opts opts;
+	const struct crm_role_section *rs;
+
+	write_conf("[lockout.role.admin]\ndeny = 3\nunlock_time = 0\n"
+		   "[lockout.role.sales]\nfail_interval = 7200\n");
+	assert_int_equal(load(&opts, 0, NULL), CRM_OK);
+	assert_int_equal(opts.roles.count, 2);
+	rs = crm_config_find_role(&opts.roles, "admin");
+	assert_non_null(rs);
+	assert_int_equal(rs->count, 2);
+	assert_null(crm_config_find_role(&opts.roles, "nobody"));
+	/* Failures are kept as long as the longest role interval. */
+	assert_int_equal(opts.keep_failures, 86400);
+	crm_lockout_free(&opts);
+
+	write_conf("[lockout.role.admin]\ndeny = lots\n");
+	assert_int_equal(load(&opts, 0, NULL), CRM_INVALID);
+	assert_int_equal(opts.roles.count, 0);
+
+	/* Options that make no sense per role are reported, not applied. */
+	write_conf("[lockout.role.admin]\ndb = /elsewhere.db\n");
+	assert_int_equal(load(&opts, 0, NULL), CRM_OK);
+	assert_non_null(strstr(logged, "not a per-role option"));
+	crm_lockout_free(&opts);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(defaults_without_file_entries),
+		cmocka_unit_test(argument_beats_section_beats_global),
+		cmocka_unit_test(unknown_names_are_logged_and_ignored),
+		cmocka_unit_test(malformed_values_fail),
+		cmocka_unit_test(named_file_must_exist),
+		cmocka_unit_test(role_sections_are_validated_and_kept),
+	};
+	const char *work = getenv("CRM_TEST_WORK");
+
+	snprintf(conf_path, sizeof(conf_path), "%s/test.conf",
+		 work != NULL ? work : "/tmp");
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,178 @@
+/*
+ * test_crypto.c - the key file's safety checks, HMAC, sealing round trips
+ * and tamper detection.
+ */
+#include "autoconfig.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "crypto.h"
+#include "hash.h"
+
+static char key_path[4096];
+
+static struct crm_key *
+fresh_key(void)
+{
+	struct crm_key *key = NULL;
+	char err[512];
+
+	unlink(key_path);
+	assert_int_equal(crm_key_create(key_path, err, sizeof(err)), CRM_OK);
+	assert_int_equal(crm_key_load(key_path, &key, err, sizeof(err)), CRM_OK);
+	return key;
+}
+
+static void
+key_file_is_private_and_refused_when_not(void **state)
+{
+	struct crm_key *key = NULL;
+	struct stat st;
+	char err[512];
+
+	crm_key_free(fresh_key());
+	assert_int_equal(stat(key_path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(st.st_size, 32);
+
+	assert_int_equal(chmod(key_path, 0644), 0);
+	assert_int_equal(crm_key_load(key_path, &key, err, sizeof(err)),
+			 CRM_EKEY);
+	assert_null(key);
+	assert_non_null(strstr(err, "mode 0644"));
+
+	assert_int_equal(chmod(key_path, 0640), 0);
+	assert_int_equal(crm_key_load(key_path, &key, err, sizeof(err)),
+			 CRM_EKEY);
+
+	/* init never overwrites a key: that would orphan every seal. */
+	assert_int_equal(crm_key_create(key_path, err, sizeof(err)),
+			 CRM_EXISTS);
+}
+
+static void
+key_of_wrong_size_is_refused(void **state)
+{
+	struct crm_key *key = NULL;
+	char err[512];
+	FILE *fp;
+
+	unlink(key_path);
+	fp = fopen(key_path, "w");
+	assert_non_null(fp);
+	fputs("short", fp);
+	fclose(fp);
+	assert_int_equal(chmod(key_path, 0600), 0);
+	assert_int_equal(crm_key_load(key_path, &key, err, sizeof(err)),
+			 CRM_EKEY);
+	assert_non_null(strstr(err, "32 bytes"));
+
+	assert_int_equal(crm_key_load("/nonexistent/key", &key, err,
+				      sizeof(err)), CRM_EKEY);
+}
+
+static void
+hmac_depends_on_key_and_every_byte(void **state)
+{
+	struct crm_key *a = fresh_key(), *b = fresh_key();
+	unsigned char m1[32], m2[32], m3[32], m4[32];
+	struct crm_buf one[] = { { "hello ", 6 }, { "world", 5 } };
+	struct crm_buf joined[] = { { "hello world", 11 } };
+	struct crm_buf other[] = { { "hello worle", 11 } };
+
+	assert_int_equal(crm_hmac(a, CRM_KEY_AUDIT, one, 2, m1), CRM_OK);
+	assert_int_equal(crm_hmac(a, CRM_KEY_AUDIT, joined, 1, m2), CRM_OK);
+	assert_memory_equal(m1, m2, 32);	/* parts are concatenated */
+	assert_int_equal(crm_hmac(a, CRM_KEY_AUDIT, other, 1, m3), CRM_OK);
+	assert_memory_not_equal(m1, m3, 32);
+	assert_int_equal(crm_hmac(b, CRM_KEY_AUDIT, joined, 1, m4), CRM_OK);
+	assert_memory_not_equal(m1, m4, 32);
+	/* The two uses have different subkeys. */
+	assert_int_equal(crm_hmac(a, CRM_KEY_SEAL, joined, 1, m4), CRM_OK);
+	assert_memory_not_equal(m1, m4, 32);
+	crm_key_free(a);
+	crm_key_free(b);
+}
+
+static void
+seal_round_trip_and_tamper_detection(void **state)
+{
+	struct crm_key *key = fresh_key(), *other = fresh_key();
+	const char secret[] = "JBSWY3DPEHPK3PXP";
+	unsigned char sealed[sizeof(secret) + CRM_SEAL_OVERHEAD];
+	unsigned char again[sizeof(secret) + CRM_SEAL_OVERHEAD];
+	char plain[sizeof(secret)];
+
+	assert_int_equal(crm_seal(key, "alice", 5, secret, sizeof(secret),
+				  sealed, sizeof(sealed)), CRM_OK);
+	assert_null(memmem(sealed, sizeof(sealed), "JBSWY3", 6));
+	assert_int_equal(crm_unseal(key, "alice", 5, sealed, sizeof(sealed),
+				    plain, sizeof(plain)), CRM_OK);
+	assert_string_equal(plain, secret);
+
+	/* A fresh nonce each time: the same secret never seals alike. */
+	assert_int_equal(crm_seal(key, "alice", 5, secret, sizeof(secret),
+				  again, sizeof(again)), CRM_OK);
+	assert_memory_not_equal(sealed, again, sizeof(sealed));
+
+	/* Bound to its owner: moved to another user, it does not open. */
+	assert_int_equal(crm_unseal(key, "bob", 3, sealed, sizeof(sealed),
+				    plain, sizeof(plain)), CRM_ECRYPTO);
+	/* Another key does not open it. */
+	assert_int_equal(crm_unseal(other, "alice", 5, sealed, sizeof(sealed),
+				    plain, sizeof(plain)), CRM_ECRYPTO);
+	/* One flipped bit anywhere is detected. */
+	sealed[sizeof(sealed) / 2] ^= 0x01;
+	assert_int_equal(crm_unseal(key, "alice", 5, sealed, sizeof(sealed),
+				    plain, sizeof(plain)), CRM_ECRYPTO);
+	crm_key_free(key);
+	crm_key_free(other);
+}
+
+static void
+password_hashes_verify(void **state)
+{
+	char hash[CRM_HASH_MAX];
+
+	assert_int_equal(crm_hash_password("correct horse", hash,
+					   sizeof(hash)), CRM_OK);
+	assert_memory_equal(hash, "$y$", 3);
+	assert_int_equal(crm_hash_verify("correct horse", hash), CRM_OK);
+	assert_int_equal(crm_hash_verify("correct horsf", hash), CRM_NOTFOUND);
+	/* No hash: the dummy is computed, and nothing matches. */
+	assert_int_equal(crm_hash_verify("correct horse", NULL), CRM_NOTFOUND);
+	/* An imported SHA-512 crypt hash of "secret". */
+	assert_int_equal(crm_hash_verify("secret",
+		"$6$saltsalt$TVLlQcbpFVof5W3Yz4DTP6gRstiNuHwwTt6GLc1E5n0U0aDehy0S"
+		"5knV8wiOQSpT0Y77vwPZN.Pq.H91p5hVO1"), CRM_OK);
+	assert_int_equal(crm_hash_verify("secret", "not a hash"), CRM_INVALID);
+	assert_int_equal(crm_hash_password("", hash, sizeof(hash)),
+			 CRM_INVALID);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(key_file_is_private_and_refused_when_not),
+		cmocka_unit_test(key_of_wrong_size_is_refused),
+		cmocka_unit_test(hmac_depends_on_key_and_every_byte),
+		cmocka_unit_test(seal_round_trip_and_tamper_detection),
+		cmocka_unit_test(password_hashes_verify),
+	};
+	const char *work = getenv("CRM_TEST_WORK");
+
+	snprintf(key_path, sizeof(key_path), "%s/test.key",
+		 work != NULL ? work : "/tmp");
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

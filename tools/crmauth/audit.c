@@ -1,0 +1,265 @@
+/*
+ * audit.c - crmauth audit: read the audit trail and verify its chain.
+ *
+ * Rows are printed as the store hands them over, never gathered first: a
+ * year of logins is too many rows to hold in memory for column widths,
+ * so the table uses fixed widths that a longer cell pushes along.
+ */
+#include "autoconfig.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "audit.h"
+#include "clock.h"
+#include "store.h"
+
+#include "crmauth.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char audit_usage[] =
+"usage: crmauth audit [--user U] [--event E] [--since TIME]\n"
+"       crmauth audit verify\n"
+"TIME: ISO 8601 (2026-01-31T18:00:00Z), or -2h / -7d for that long ago.\n";
+
+static const struct {
+	const char *header;
+	size_t width;
+} audit_columns[] = {
+	{ "TIME", 24 }, { "SERVICE", 10 }, { "USER", 12 }, { "RUSER", 10 },
+	{ "RHOST", 15 }, { "TTY", 8 }, { "MODULE", 15 }, { "EVENT", 19 },
+	{ "RESULT", 6 }, { "DETAIL", 0 },
+};
+
+struct audit_listing {
+	int json;
+	int64_t rows;
+};
+
+/* One cell: "-" for none, control characters shown as '?' so that a
+ * stored string cannot drive the terminal. */
+static void
+print_cell(const char *text, size_t width, int last)
+{
+	const char *p;
+	size_t n = 0;
+
+	if (text == NULL || text[0] == '\0')
+		text = "-";
+	for (p = text; *p != '\0'; p++, n++)
+		putchar((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p);
+	if (last)
+		return;
+	for (; n < width + 2; n++)
+		putchar(' ');
+}
+
+static void
+print_header(void)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(audit_columns); i++)
+		print_cell(audit_columns[i].header, audit_columns[i].width,
+			   i + 1 == ARRAY_SIZE(audit_columns));
+	putchar('\n');
+}
+
+static int
+print_row_text(const struct crm_audit_row *row)
+{
+	char time_text[64];
+	const char *cells[ARRAY_SIZE(audit_columns)];
+	size_t i;
+
+	crm_time_format(row->time_ms, time_text, sizeof(time_text));
+	cells[0] = time_text;
+	cells[1] = row->service;
+	cells[2] = row->user;
+	cells[3] = row->ruser;
+	cells[4] = row->rhost;
+	cells[5] = row->tty;
+	cells[6] = row->module;
+	cells[7] = row->event;
+	cells[8] = row->result;
+	cells[9] = row->detail;
+	for (i = 0; i < ARRAY_SIZE(cells); i++)
+		print_cell(cells[i], audit_columns[i].width,
+			   i + 1 == ARRAY_SIZE(cells));
+	putchar('\n');
+	return 0;
+}
+
+static int
+print_row_json(const struct crm_audit_row *row, int first)
+{
+	json_object *obj;
+	const char *text;
+	int rc = CRM_ENOMEM;
+
+	if ((obj = json_object_new_object()) == NULL)
+		return CRM_ENOMEM;
+	if (ca_json_int(obj, "id", row->id) != CRM_OK ||
+	    ca_json_time(obj, "time", row->time_ms) != CRM_OK ||
+	    ca_json_int(obj, "time_ms", row->time_ms) != CRM_OK ||
+	    ca_json_str(obj, "service", row->service) != CRM_OK ||
+	    ca_json_str(obj, "user", row->user) != CRM_OK ||
+	    ca_json_str(obj, "ruser", row->ruser) != CRM_OK ||
+	    ca_json_str(obj, "rhost", row->rhost) != CRM_OK ||
+	    ca_json_str(obj, "tty", row->tty) != CRM_OK ||
+	    ca_json_str(obj, "module", row->module) != CRM_OK ||
+	    ca_json_str(obj, "event", row->event) != CRM_OK ||
+	    ca_json_str(obj, "result", row->result) != CRM_OK ||
+	    ca_json_str(obj, "detail", row->detail) != CRM_OK)
+		goto out;
+	text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_SPACED |
+					      JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (text == NULL)
+		goto out;
+	printf("%s\n  %s", first ? "" : ",", text);
+	rc = CRM_OK;
+out:
+	json_object_put(obj);
+	return rc;
+}
+
+static int
+audit_row_cb(void *arg, const struct crm_audit_row *row)
+{
+	struct audit_listing *listing = arg;
+	int rc;
+
+	if (listing->json)
+		rc = print_row_json(row, listing->rows == 0);
+	else
+		rc = print_row_text(row);
+	if (rc == CRM_OK)
+		listing->rows++;
+	return rc;
+}
+
+static int
+audit_list(struct crmauth *ca, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "user", required_argument, NULL, 'u' },
+		{ "event", required_argument, NULL, 'e' },
+		{ "since", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct crm_audit_filter filter = { NULL, NULL, 0, 0 };
+	struct audit_listing listing = { 0, 0 };
+	const char *since = NULL;
+	int c, rc;
+
+	ca_getopt_reset();
+	while ((c = ca_getopt(argc, argv, ":h", longopts, "audit")) != -1) {
+		switch (c) {
+		case 'u':
+			filter.user = optarg;
+			break;
+		case 'e':
+			filter.event = optarg;
+			break;
+		case 's':
+			since = optarg;
+			break;
+		case 'j':
+			ca->json = 1;
+			break;
+		case 'h':
+			return ca_help(audit_usage);
+		default:
+			return ca_usage(audit_usage);
+		}
+	}
+	if (optind != argc)
+		return ca_usage_error(audit_usage,
+				      "audit: unexpected argument '%s'",
+				      argv[optind]);
+	if ((filter.user != NULL &&
+	     ca_check_name("user", filter.user) != CRM_OK) ||
+	    (filter.event != NULL &&
+	     ca_check_name("event", filter.event) != CRM_OK))
+		return CA_EXIT_ERROR;
+	if (since != NULL && ca_parse_time(since, 1, &filter.since_ms) !=
+	    CRM_OK)
+		return ca_usage_error(audit_usage,
+				      "audit: --since: not a time: %s", since);
+	/* 0 means "from the start" to the store. */
+	if (since != NULL && filter.since_ms <= 0)
+		filter.since_ms = 1;
+
+	if ((rc = ca_open(ca)) != CRM_OK)
+		return ca_exit_code(rc);
+	listing.json = ca->json;
+	if (listing.json)
+		fputs("[", stdout);
+	else
+		print_header();
+	rc = crm_store_audit_list(ca->ctx->store, &filter, audit_row_cb,
+				  &listing);
+	if (listing.json)
+		fputs(listing.rows > 0 ? "\n]\n" : "]\n", stdout);
+	if (rc != CRM_OK)
+		return ca_fail(ca, rc, "audit");
+	return CA_EXIT_OK;
+}
+
+static int
+audit_verify(struct crmauth *ca, int argc, char **argv)
+{
+	struct crm_audit_report report;
+	json_object *obj;
+	int rc, ret;
+
+	memset(&report, 0, sizeof(report));
+	ret = ca_simple_args(ca, argc, argv, "audit verify", audit_usage, 0,
+			     0);
+	if (ret != CA_CONTINUE)
+		return ret;
+	if ((rc = ca_open(ca)) != CRM_OK)
+		return ca_exit_code(rc);
+	rc = crm_audit_verify(ca->ctx->store, ca->ctx->key, &report);
+	if (rc != CRM_OK)
+		return ca_fail(ca, rc, "audit verify");
+	ret = report.first_bad_id == 0 ? CA_EXIT_OK : CA_EXIT_REFUSED;
+
+	if (!ca->json) {
+		if (report.first_bad_id == 0)
+			printf("audit chain intact: %lld rows\n",
+			       (long long)report.rows);
+		else
+			printf("audit chain broken at row %lld: %s\n",
+			       (long long)report.first_bad_id,
+			       report.reason[0] != '\0' ? report.reason :
+			       "mac mismatch");
+		return ret;
+	}
+	rc = CRM_ENOMEM;
+	if ((obj = json_object_new_object()) != NULL &&
+	    ca_json_bool(obj, "intact", report.first_bad_id == 0) == CRM_OK &&
+	    ca_json_int(obj, "rows", report.rows) == CRM_OK &&
+	    (report.first_bad_id == 0 ?
+	     ca_json_str(obj, "first_bad_id", NULL) :
+	     ca_json_int(obj, "first_bad_id", report.first_bad_id)) ==
+	    CRM_OK &&
+	    ca_json_str(obj, "reason", report.first_bad_id == 0 ? NULL :
+			report.reason) == CRM_OK)
+		rc = ca_json_print(obj);
+	json_object_put(obj);
+	if (rc != CRM_OK)
+		return ca_fail(ca, rc, "audit verify");
+	return ret;
+}
+
+int
+cmd_audit(struct crmauth *ca, int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "verify") == 0)
+		return audit_verify(ca, argc - 1, argv + 1);
+	return audit_list(ca, argc, argv);
+}

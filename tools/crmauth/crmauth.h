@@ -1,0 +1,206 @@
+/*
+ * crmauth.h - what the command families of crmauth share: the run's
+ * state, output (table or JSON), the context, password input, the audited
+ * change and the exit status.
+ *
+ * crmauth never speaks SQL: every read and write goes through lib/store.h,
+ * every change is one write transaction that also appends its audit row.
+ */
+#ifndef CRMAUTH_H
+#define CRMAUTH_H
+
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+#include "context.h"
+#include "crm.h"
+#include "crypto.h"
+#include "store.h"
+
+/* Exit status (SPEC "Administration"). */
+#define CA_EXIT_OK	0	/* done */
+#define CA_EXIT_REFUSED	1	/* refused or not found */
+#define CA_EXIT_ERROR	2	/* usage or system error */
+
+/* Longest password accepted on input; yescrypt takes any length, the
+ * bound only keeps input from outside finite. */
+#define CA_PASSWORD_MAX	1024
+
+/* The option struct that pam_crm.conf's [crmauth] section fills. */
+struct crmauth_opts {
+	struct crm_common_opts common;
+};
+
+/* Paths given on the command line: the highest layer of precedence. */
+struct crmauth_args {
+	const char *conf;
+	const char *db;
+	const char *keyfile;
+};
+
+struct crmauth {
+	struct crmauth_args args;
+	struct crmauth_opts opts;
+	int config_loaded;
+	int json;			/* --json */
+	struct crm_log log;
+	struct crm_ctx *ctx;		/* opened on first use */
+	int in_txn;			/* a write transaction is open */
+	char invoker[CRM_NAME_MAX];	/* ruser of the audit rows */
+	char tty[CRM_NAME_MAX];		/* "" when not on a terminal */
+};
+
+/* One command family: argv[0] is the family's name. */
+typedef int (*ca_command_fn)(struct crmauth *ca, int argc, char **argv);
+
+int cmd_init(struct crmauth *ca, int argc, char **argv);
+int cmd_user(struct crmauth *ca, int argc, char **argv);
+int cmd_role(struct crmauth *ca, int argc, char **argv);
+int cmd_lockout(struct crmauth *ca, int argc, char **argv);
+int cmd_audit(struct crmauth *ca, int argc, char **argv);
+
+/* ---- run state, configuration, context (common.c) ---- */
+
+void ca_setup(struct crmauth *ca);
+void ca_teardown(struct crmauth *ca);
+/* Merge command line, pam_crm.conf and defaults into ca->opts, once. */
+int ca_load_config(struct crmauth *ca);
+/* Open the database and key named by the configuration, once. */
+int ca_open(struct crmauth *ca);
+
+/* ---- errors and exit status ---- */
+
+int ca_exit_code(int status);
+/* "crmauth: <what>: <why>" on stderr; why is the status's text (with the
+ * backend's message for database errors). */
+void ca_error(struct crmauth *ca, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* ca_error, then the exit status for status. */
+int ca_fail(struct crmauth *ca, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* "crmauth: <message>" on stderr. */
+void ca_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A usage error: the message, then usage, on stderr.  Returns 2. */
+int ca_usage_error(const char *usage, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Usage on stderr after an error already reported.  Returns 2. */
+int ca_usage(const char *usage);
+/* Help asked for: usage on stdout.  Returns 0. */
+int ca_help(const char *usage);
+/* A store error about one record: "no such user", "already exists". */
+int ca_fail_record(struct crmauth *ca, int status, const char *kind,
+		   const char *name);
+
+/* ---- argument parsing ---- */
+
+/* getopt_long over a subcommand's argv (argv[0] the verb), with
+ * permutation, so that options may follow the names.  Reports unknown
+ * options and missing arguments itself and then returns '?'. */
+int ca_getopt(int argc, char **argv, const char *shortopts,
+	      const struct option *longopts, const char *cmd);
+void ca_getopt_reset(void);
+
+/* Returned by a parser when the command is to run; any other value is
+ * the exit status. */
+#define CA_CONTINUE	(-1)
+
+/* A verb whose only options are --json and --help, and which takes
+ * between min_names and max_names names (at argv[optind] on). */
+int ca_simple_args(struct crmauth *ca, int argc, char **argv,
+		   const char *cmd, const char *usage, int min_names,
+		   int max_names);
+
+/* One verb of a family ("user add"): argv[0] is the verb. */
+struct ca_verb {
+	const char *name;
+	ca_command_fn fn;
+};
+
+/* Run argv[1] of a family (argv[0]) among verbs. */
+int ca_dispatch(struct crmauth *ca, int argc, char **argv,
+		const struct ca_verb *verbs, size_t nverbs,
+		const char *usage);
+/* A name from the command line: user, role, department. */
+int ca_check_name(const char *what, const char *name);
+/* A role name: also no commas or blanks, which separate roles in lists. */
+int ca_check_role(const char *name);
+/* A time for --until / --since: ISO 8601, "+2h" (from now) or, with
+ * allow_past, "-2h" (ago). */
+int ca_parse_time(const char *text, int allow_past, int64_t *out_ms);
+
+/* ---- changes: one transaction, one audit row ---- */
+
+int ca_begin(struct crmauth *ca);
+/* Append the audit row for this change and commit.  user is the record
+ * changed (may be NULL); detail never holds a secret. */
+int ca_commit(struct crmauth *ca, const char *user, const char *event,
+	      const char *detail);
+/* Roll back the open transaction, if any. */
+void ca_abort(struct crmauth *ca);
+/* Append one admin audit row through store and key (init has no ctx). */
+int ca_audit_append(struct crmauth *ca, struct crm_store *store,
+		    const struct crm_key *key, const char *user,
+		    const char *event, const char *detail);
+/* Format an audit detail; a detail too long is cut with "...". */
+void ca_detail(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Report a change done: a line of text, or a JSON object with --json. */
+void ca_done(struct crmauth *ca, const char *event, const char *name,
+	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* ---- passwords ---- */
+
+/*
+ * Read a password into buf (len bytes, cleared by the caller with
+ * crm_cleanse): one line of standard input when from_stdin or when
+ * standard input is not a terminal, else asked twice on the terminal
+ * without echo.  CRM_INVALID (reported) for an empty, too long or
+ * mistyped password.
+ */
+int ca_read_password(const char *who, int from_stdin, char *buf,
+		     size_t len);
+
+/* ---- output ---- */
+
+/* A listing printed as aligned columns; cells are copied. */
+struct ca_table {
+	size_t ncols;
+	const char *const *headers;
+	size_t nrows, cap;
+	char **cells;			/* nrows * ncols */
+};
+
+void ca_table_init(struct ca_table *table, size_t ncols,
+		   const char *const *headers);
+int ca_table_add(struct ca_table *table, const char *const *cells);
+int ca_table_print(const struct ca_table *table);
+void ca_table_free(struct ca_table *table);
+
+/* Times as shown: ISO 8601 UTC, or "-" for 0. */
+void ca_time_text(int64_t ms, char *buf, size_t len);
+
+/* JSON members; a NULL string or a zero time becomes null.  CRM_ENOMEM
+ * when json-c cannot allocate. */
+int ca_json_str(json_object *obj, const char *key, const char *value);
+int ca_json_int(json_object *obj, const char *key, int64_t value);
+int ca_json_bool(json_object *obj, const char *key, int value);
+int ca_json_time(json_object *obj, const char *key, int64_t ms);
+int ca_json_print(json_object *obj);
+
+/* A growable list of strings (roles of a user, --role options). */
+struct ca_strlist {
+	char **items;
+	size_t count, cap;
+};
+
+int ca_strlist_add(struct ca_strlist *list, const char *item);
+/* The items joined with sep; "" for none.  Caller frees. */
+char *ca_strlist_join(const struct ca_strlist *list, const char *sep);
+void ca_strlist_free(struct ca_strlist *list);
+/* crm_name_cb that adds to a ca_strlist. */
+int ca_strlist_cb(void *arg, const char *name);
+
+#endif

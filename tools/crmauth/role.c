@@ -1,0 +1,289 @@
+/*
+ * role.c - crmauth role: roles, their data scope and who holds them.
+ */
+#include "autoconfig.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+
+#include "crmauth.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char role_usage[] =
+"usage: crmauth role add NAME --scope own|department|company [--perm P]...\n"
+"       crmauth role del NAME\n"
+"       crmauth role list\n"
+"       crmauth role grant USER ROLE\n"
+"       crmauth role revoke USER ROLE\n";
+
+/* ---- role add | del ---- */
+
+static int
+role_add(struct crmauth *ca, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "scope", required_argument, NULL, 's' },
+		{ "perm", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char detail[CRM_DETAIL_MAX];
+	const char *name, *scope_text = NULL;
+	enum crm_scope scope;
+	int perms = 0, c, rc, ret;
+
+	ca_getopt_reset();
+	while ((c = ca_getopt(argc, argv, ":h", longopts,
+			      "role add")) != -1) {
+		switch (c) {
+		case 's':
+			scope_text = optarg;
+			break;
+		case 'p':
+			perms++;
+			break;
+		case 'j':
+			ca->json = 1;
+			break;
+		case 'h':
+			return ca_help(role_usage);
+		default:
+			return ca_usage(role_usage);
+		}
+	}
+	if (argc - optind != 1)
+		return ca_usage_error(role_usage, "role add: expected one NAME");
+	name = argv[optind];
+	if (scope_text == NULL)
+		return ca_usage_error(role_usage,
+				      "role add: --scope is required");
+	if (crm_scope_parse(scope_text, &scope) != CRM_OK)
+		return ca_usage_error(role_usage,
+				      "role add: --scope: own, department or "
+				      "company, not '%s'", scope_text);
+	if (ca_check_role(name) != CRM_OK)
+		return CA_EXIT_ERROR;
+	/* The store has no permissions yet (they come with templates);
+	 * say so rather than let the administrator believe them stored.
+	 * Missing permissions grant less, never more. */
+	if (perms > 0)
+		ca_warn("role %s: --perm ignored: this version stores no "
+			"permissions", name);
+
+	if ((rc = ca_begin(ca)) != CRM_OK)
+		return ca_exit_code(rc);
+	rc = crm_store_role_add(ca->ctx->store, name, scope);
+	if (rc != CRM_OK) {
+		ret = ca_fail_record(ca, rc, "role", name);
+		goto out;
+	}
+	ca_detail(detail, sizeof(detail), "role=%s scope=%s", name,
+		  crm_scope_name(scope));
+	if ((rc = ca_commit(ca, NULL, "admin:role add", detail)) != CRM_OK) {
+		ret = ca_exit_code(rc);
+		goto out;
+	}
+	ca_done(ca, "admin:role add", name, "role %s added (scope %s)", name,
+		crm_scope_name(scope));
+	ret = CA_EXIT_OK;
+out:
+	ca_abort(ca);
+	return ret;
+}
+
+static int
+role_del(struct crmauth *ca, int argc, char **argv)
+{
+	char detail[CRM_DETAIL_MAX];
+	const char *name;
+	int rc, ret;
+
+	ret = ca_simple_args(ca, argc, argv, "role del", role_usage, 1, 1);
+	if (ret != CA_CONTINUE)
+		return ret;
+	name = argv[optind];
+	if (ca_check_name("role", name) != CRM_OK)
+		return CA_EXIT_ERROR;
+	if ((rc = ca_begin(ca)) != CRM_OK)
+		return ca_exit_code(rc);
+	rc = crm_store_role_del(ca->ctx->store, name);
+	if (rc != CRM_OK) {
+		ret = ca_fail_record(ca, rc, "role", name);
+		goto out;
+	}
+	ca_detail(detail, sizeof(detail), "role=%s", name);
+	if ((rc = ca_commit(ca, NULL, "admin:role del", detail)) != CRM_OK) {
+		ret = ca_exit_code(rc);
+		goto out;
+	}
+	ca_done(ca, "admin:role del", name, "role %s deleted", name);
+	ret = CA_EXIT_OK;
+out:
+	ca_abort(ca);
+	return ret;
+}
+
+/* ---- role grant | revoke ---- */
+
+/*
+ * Both take USER ROLE.  The user is looked up first inside the same
+ * transaction, so that a refusal can say which of the two is missing.
+ */
+static int
+role_change(struct crmauth *ca, int argc, char **argv, int grant)
+{
+	const char *cmd = grant ? "role grant" : "role revoke";
+	const char *event = grant ? "admin:role grant" : "admin:role revoke";
+	char detail[CRM_DETAIL_MAX];
+	struct crm_user user;
+	const char *name, *role;
+	int rc, ret;
+
+	memset(&user, 0, sizeof(user));
+	ret = ca_simple_args(ca, argc, argv, cmd, role_usage, 2, 2);
+	if (ret != CA_CONTINUE)
+		return ret;
+	name = argv[optind];
+	role = argv[optind + 1];
+	if (ca_check_name("user", name) != CRM_OK ||
+	    ca_check_name("role", role) != CRM_OK)
+		return CA_EXIT_ERROR;
+
+	if ((rc = ca_begin(ca)) != CRM_OK)
+		return ca_exit_code(rc);
+	rc = crm_store_user_get(ca->ctx->store, name, &user);
+	if (rc != CRM_OK) {
+		ret = ca_fail_record(ca, rc, "user", name);
+		goto out;
+	}
+	crm_user_clear(&user);
+	if (grant)
+		rc = crm_store_role_grant(ca->ctx->store, name, role);
+	else
+		rc = crm_store_role_revoke(ca->ctx->store, name, role);
+	if (rc == CRM_EXISTS) {
+		ca_warn("user %s: already holds role %s", name, role);
+		ret = CA_EXIT_REFUSED;
+		goto out;
+	}
+	if (rc == CRM_NOTFOUND && !grant) {
+		ca_warn("user %s: does not hold role %s", name, role);
+		ret = CA_EXIT_REFUSED;
+		goto out;
+	}
+	if (rc != CRM_OK) {
+		ret = ca_fail_record(ca, rc, "role", role);
+		goto out;
+	}
+	ca_detail(detail, sizeof(detail), "role=%s", role);
+	if ((rc = ca_commit(ca, name, event, detail)) != CRM_OK) {
+		ret = ca_exit_code(rc);
+		goto out;
+	}
+	ca_done(ca, event, name, grant ? "user %s granted role %s" :
+		"user %s no longer holds role %s", name, role);
+	ret = CA_EXIT_OK;
+out:
+	ca_abort(ca);
+	return ret;
+}
+
+static int
+role_grant(struct crmauth *ca, int argc, char **argv)
+{
+	return role_change(ca, argc, argv, 1);
+}
+
+static int
+role_revoke(struct crmauth *ca, int argc, char **argv)
+{
+	return role_change(ca, argc, argv, 0);
+}
+
+/* ---- role list ---- */
+
+struct role_listing {
+	struct ca_table table;
+	json_object *array;		/* with --json */
+};
+
+static int
+role_list_cb(void *arg, const struct crm_role *role)
+{
+	struct role_listing *listing = arg;
+	char members[32];
+	const char *cells[3];
+	json_object *obj;
+
+	if (listing->array != NULL) {
+		if ((obj = json_object_new_object()) == NULL)
+			return CRM_ENOMEM;
+		if (ca_json_str(obj, "name", role->name) != CRM_OK ||
+		    ca_json_str(obj, "scope",
+				crm_scope_name(role->scope)) != CRM_OK ||
+		    ca_json_int(obj, "members", role->members) != CRM_OK ||
+		    json_object_array_add(listing->array, obj) != 0) {
+			json_object_put(obj);
+			return CRM_ENOMEM;
+		}
+		return 0;
+	}
+	snprintf(members, sizeof(members), "%lld", (long long)role->members);
+	cells[0] = role->name;
+	cells[1] = crm_scope_name(role->scope);
+	cells[2] = members;
+	return ca_table_add(&listing->table, cells);
+}
+
+static int
+role_list(struct crmauth *ca, int argc, char **argv)
+{
+	static const char *const headers[] = { "NAME", "SCOPE", "MEMBERS" };
+	struct role_listing listing;
+	int rc, ret;
+
+	memset(&listing, 0, sizeof(listing));
+	ret = ca_simple_args(ca, argc, argv, "role list", role_usage, 0, 0);
+	if (ret != CA_CONTINUE)
+		return ret;
+	if ((rc = ca_open(ca)) != CRM_OK)
+		return ca_exit_code(rc);
+	ca_table_init(&listing.table, ARRAY_SIZE(headers), headers);
+	if (ca->json && (listing.array = json_object_new_array()) == NULL) {
+		ret = ca_fail(ca, CRM_ENOMEM, "role list");
+		goto out;
+	}
+	rc = crm_store_role_list(ca->ctx->store, role_list_cb, &listing);
+	if (rc == CRM_OK)
+		rc = ca->json ? ca_json_print(listing.array) :
+		     ca_table_print(&listing.table);
+	if (rc != CRM_OK) {
+		ret = ca_fail(ca, rc, "role list");
+		goto out;
+	}
+	ret = CA_EXIT_OK;
+out:
+	json_object_put(listing.array);
+	ca_table_free(&listing.table);
+	return ret;
+}
+
+int
+cmd_role(struct crmauth *ca, int argc, char **argv)
+{
+	static const struct ca_verb verbs[] = {
+		{ "add", role_add },
+		{ "del", role_del },
+		{ "list", role_list },
+		{ "grant", role_grant },
+		{ "revoke", role_revoke },
+	};
+
+	return ca_dispatch(ca, argc, argv, verbs, ARRAY_SIZE(verbs),
+			   role_usage);
+}

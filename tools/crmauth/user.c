@@ -1,0 +1,832 @@
+/*
+ * user.c - crmauth user: CRM accounts, their status and their password.
+ *
+ * Passwords come from standard input or a hidden prompt, never from the
+ * command line (where ps and shell history would see them); they are
+ * hashed before the write transaction starts, so that the slow hash
+ * never holds the database's write lock.
+ */
+#include "autoconfig.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "crypto.h"
+#include "hash.h"
+#include "store.h"
+
+#include "crmauth.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char user_usage[] =
+"usage: crmauth user add NAME [--dept D] [--role R]... [--password-stdin]\n"
+"       crmauth user del|show|enable|disable NAME\n"
+"       crmauth user suspend NAME --until TIME\n"
+"       crmauth user passwd NAME [--stdin]\n"
+"       crmauth user list\n"
+"TIME: ISO 8601 (2026-01-31T18:00:00Z) or +30m / +2h / +7d from now.\n";
+
+/* What user show and user list print of an account: never the hash. */
+struct user_entry {
+	char *name;
+	char *dept;
+	enum crm_user_status status;
+	int64_t suspended_until_ms;
+	int64_t created_ms;
+	int64_t password_changed_ms;
+	int64_t last_login_ms;
+	int must_change;
+	int has_password;
+	struct ca_strlist roles;
+};
+
+struct user_entries {
+	struct user_entry *items;
+	size_t count, cap;
+};
+
+static void
+user_entry_free(struct user_entry *entry)
+{
+	free(entry->name);
+	free(entry->dept);
+	ca_strlist_free(&entry->roles);
+	memset(entry, 0, sizeof(*entry));
+}
+
+static int
+user_entry_copy(struct user_entry *entry, const struct crm_user *user)
+{
+	memset(entry, 0, sizeof(*entry));
+	entry->name = strdup(user->name);
+	if (entry->name == NULL)
+		goto fail;
+	if (user->dept != NULL && (entry->dept = strdup(user->dept)) == NULL)
+		goto fail;
+	entry->status = user->status;
+	entry->suspended_until_ms = user->suspended_until_ms;
+	entry->created_ms = user->created_ms;
+	entry->password_changed_ms = user->password_changed_ms;
+	entry->last_login_ms = user->last_login_ms;
+	entry->must_change = user->must_change;
+	/* Listings do not read the hash at all; a password set always
+	 * has a change time. */
+	entry->has_password = (user->password_hash != NULL &&
+			       user->password_hash[0] != '\0') ||
+			      user->password_changed_ms != 0;
+	return CRM_OK;
+fail:
+	user_entry_free(entry);
+	return CRM_ENOMEM;
+}
+
+/* "active", "disabled", "suspended until 2026-01-31T18:00:00.000Z". */
+static void
+user_status_text(const struct user_entry *entry, char *buf, size_t len)
+{
+	char until[64];
+
+	if (entry->status == CRM_USER_SUSPENDED &&
+	    entry->suspended_until_ms > 0) {
+		crm_time_format(entry->suspended_until_ms, until,
+				sizeof(until));
+		snprintf(buf, len, "%s until %s",
+			 crm_user_status_name(entry->status), until);
+	} else {
+		snprintf(buf, len, "%s", crm_user_status_name(entry->status));
+	}
+}
+
+static int
+user_json(const struct user_entry *entry, json_object **out)
+{
+	json_object *obj, *roles = NULL, *role;
+	size_t i;
+	int rc = CRM_ENOMEM;
+
+	*out = NULL;
+	if ((obj = json_object_new_object()) == NULL)
+		return CRM_ENOMEM;
+	if (ca_json_str(obj, "name", entry->name) != CRM_OK ||
+	    ca_json_str(obj, "dept", entry->dept) != CRM_OK ||
+	    ca_json_str(obj, "status",
+			crm_user_status_name(entry->status)) != CRM_OK ||
+	    ca_json_time(obj, "suspended_until",
+			 entry->status == CRM_USER_SUSPENDED ?
+			 entry->suspended_until_ms : 0) != CRM_OK)
+		goto out;
+	if ((roles = json_object_new_array()) == NULL)
+		goto out;
+	for (i = 0; i < entry->roles.count; i++) {
+		role = json_object_new_string(entry->roles.items[i]);
+		if (role == NULL)
+			goto out;
+		if (json_object_array_add(roles, role) != 0) {
+			json_object_put(role);
+			goto out;
+		}
+	}
+	if (json_object_object_add(obj, "roles", roles) != 0)
+		goto out;
+	roles = NULL;
+	if (ca_json_bool(obj, "password_set", entry->has_password) != CRM_OK ||
+	    ca_json_time(obj, "password_changed",
+			 entry->password_changed_ms) != CRM_OK ||
+	    ca_json_bool(obj, "must_change", entry->must_change) != CRM_OK ||
+	    ca_json_time(obj, "created", entry->created_ms) != CRM_OK ||
+	    ca_json_time(obj, "last_login", entry->last_login_ms) != CRM_OK)
+		goto out;
+	*out = obj;
+	obj = NULL;
+	rc = CRM_OK;
+out:
+	json_object_put(roles);
+	json_object_put(obj);
+	return rc;
+}
+
+/* ---- user add ---- */
+
+static int
+user_add(struct crmauth *ca, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "dept", required_argument, NULL, 'd' },
+		{ "role", required_argument, NULL, 'r' },
+		{ "password-stdin", no_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ca_strlist roles = { 0 };
+	char password[CA_PASSWORD_MAX + 1];
+	char hash[CRM_HASH_MAX];
+	char detail[CRM_DETAIL_MAX];
+	const char *name, *dept = NULL;
+	char *role_text = NULL;
+	int with_password = 0, c, rc, ret = CA_EXIT_ERROR;
+	size_t i;
+
+	password[0] = '\0';
+	hash[0] = '\0';
+	ca_getopt_reset();
+	while ((c = ca_getopt(argc, argv, ":h", longopts,
+			      "user add")) != -1) {
+		switch (c) {
+		case 'd':
+			dept = optarg;
+			break;
+		case 'r':
+			if (ca_strlist_add(&roles, optarg) != CRM_OK) {
+				ca_warn("out of memory");
+				goto out;
+			}
+			break;
+		case 'p':
+			with_password = 1;
+			break;
+		case 'j':
+			ca->json = 1;
+			break;
+		case 'h':
+			ret = ca_help(user_usage);
+			goto out;
+		default:
+			ret = ca_usage(user_usage);
+			goto out;
+		}
+	}
+	if (argc - optind != 1) {
+		ret = ca_usage_error(user_usage, "user add: expected one NAME");
+		goto out;
+	}
+	name = argv[optind];
+	if (ca_check_name("user", name) != CRM_OK ||
+	    (dept != NULL && ca_check_name("department", dept) != CRM_OK))
+		goto out;
+	for (i = 0; i < roles.count; i++)
+		if (ca_check_role(roles.items[i]) != CRM_OK)
+			goto out;
+
+	if (with_password) {
+		rc = ca_read_password(name, 1, password, sizeof(password));
+		if (rc != CRM_OK) {
+			ret = rc == CRM_INVALID ? CA_EXIT_REFUSED :
+			      CA_EXIT_ERROR;
+			goto out;
+		}
+		rc = crm_hash_password(password, hash, sizeof(hash));
+		crm_cleanse(password, sizeof(password));
+		if (rc != CRM_OK) {
+			ret = ca_fail(ca, rc, "user %s: password hash", name);
+			goto out;
+		}
+	}
+
+	if ((rc = ca_begin(ca)) != CRM_OK) {
+		ret = ca_exit_code(rc);
+		goto out;
+	}
+	rc = crm_store_user_add(ca->ctx->store, name, dept,
+				with_password ? hash : NULL, crm_now_ms());
+	if (rc != CRM_OK) {
+		ret = ca_fail_record(ca, rc, "user", name);
+		goto out;
+	}
+	for (i = 0; i < roles.count; i++) {
+		rc = crm_store_role_grant(ca->ctx->store, name,
+					  roles.items[i]);
+		/* --role r --role r: the second grant finds the first. */
+		if (rc == CRM_EXISTS)
+			continue;
+		if (rc != CRM_OK) {
+			ret = ca_fail_record(ca, rc, "role", roles.items[i]);
+			goto out;
+		}
+	}
+	if ((role_text = ca_strlist_join(&roles, ",")) == NULL) {
+		ret = ca_fail(ca, CRM_ENOMEM, "user %s", name);
+		goto out;
+	}
+	ca_detail(detail, sizeof(detail), "dept=%s roles=%s password=%s",
+		  dept != NULL ? dept : "-",
+		  role_text[0] != '\0' ? role_text : "-",
+		  with_password ? "set" : "none");
+	if ((rc = ca_commit(ca, name, "admin:user add", detail)) != CRM_OK) {
+		ret = ca_exit_code(rc);
+		goto out;
+	}
+	ca_done(ca, "admin:user add", name, "user %s added", name);
+	ret = CA_EXIT_OK;
+out:
+	ca_abort(ca);
+	crm_cleanse(password, sizeof(password));
+	crm_cleanse(hash, sizeof(hash));
+	free(role_text);
+	ca_strlist_free(&roles);
+	return ret;
+}
+
+/* ---- user del | enable | disable ---- */
+
+static int
+user_del(struct crmauth *ca, int argc, char **argv)
+{
+	const char *name;
+	int rc, ret;
+
+	ret = ca_simple_args(ca, argc, argv, "user del", user_usage, 1, 1);
+	if (ret != CA_CONTINUE)
+		return ret;
+	name = argv[optind];
+	if (ca_check_name("user", name) != CRM_OK)
+		return CA_EXIT_ERROR;
+	if ((rc = ca_begin(ca)) != CRM_OK)
+		return ca_exit_code(rc);
+	rc = crm_store_user_del(ca->ctx->store, name);
+	if (rc != CRM_OK) {
+		ret = ca_fail_record(ca, rc, "user", name);
+		goto out;
+	}
+	if ((rc = ca_commit(ca, name, "admin:user del", "")) != CRM_OK) {
+		ret = ca_exit_code(rc);
+		goto out;
+	}
+	ca_done(ca, "admin:user del", name, "user %s deleted", name);
+	ret = CA_EXIT_OK;
+out:
+	ca_abort(ca);
+	return ret;
+}
+
+static int
+user_set_status(struct crmauth *ca, const char *name,
+		enum crm_user_status status, int64_t until_ms,
+		const char *event, const char *detail)
+{
+	char until[64];
+	int rc, ret;
+
+	if ((rc = ca_begin(ca)) != CRM_OK)
+		return ca_exit_code(rc);
+	rc = crm_store_user_set_status(ca->ctx->store, name, status,
+				       until_ms);
+	if (rc != CRM_OK) {
+		ret = ca_fail_record(ca, rc, "user", name);
+		goto out;
+	}
+	if ((rc = ca_commit(ca, name, event, detail)) != CRM_OK) {
+		ret = ca_exit_code(rc);
+		goto out;
+	}
+	if (status == CRM_USER_SUSPENDED) {
+		crm_time_format(until_ms, until, sizeof(until));
+		ca_done(ca, event, name, "user %s suspended until %s", name,
+			until);
+	} else {
+		ca_done(ca, event, name, "user %s %s", name,
+			status == CRM_USER_ACTIVE ? "enabled" : "disabled");
+	}
+	ret = CA_EXIT_OK;
+out:
+	ca_abort(ca);
+	return ret;
+}
+
+static int
+user_enable(struct crmauth *ca, int argc, char **argv)
+{
+	int ret;
+
+	ret = ca_simple_args(ca, argc, argv, "user enable", user_usage, 1, 1);
+	if (ret != CA_CONTINUE)
+		return ret;
+	if (ca_check_name("user", argv[optind]) != CRM_OK)
+		return CA_EXIT_ERROR;
+	return user_set_status(ca, argv[optind], CRM_USER_ACTIVE, 0,
+			       "admin:user enable", "status=active");
+}
+
+static int
+user_disable(struct crmauth *ca, int argc, char **argv)
+{
+	int ret;
+
+	ret = ca_simple_args(ca, argc, argv, "user disable", user_usage, 1,
+			     1);
+	if (ret != CA_CONTINUE)
+		return ret;
+	if (ca_check_name("user", argv[optind]) != CRM_OK)
+		return CA_EXIT_ERROR;
+	return user_set_status(ca, argv[optind], CRM_USER_DISABLED, 0,
+			       "admin:user disable", "status=disabled");
+}
+
+/* ---- user suspend ---- */
+
+static int
+user_suspend(struct crmauth *ca, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "until", required_argument, NULL, 'u' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char detail[CRM_DETAIL_MAX], until_text[64];
+	const char *until = NULL, *name;
+	int64_t until_ms;
+	int c;
+
+	ca_getopt_reset();
+	while ((c = ca_getopt(argc, argv, ":h", longopts,
+			      "user suspend")) != -1) {
+		switch (c) {
+		case 'u':
+			until = optarg;
+			break;
+		case 'j':
+			ca->json = 1;
+			break;
+		case 'h':
+			return ca_help(user_usage);
+		default:
+			return ca_usage(user_usage);
+		}
+	}
+	if (argc - optind != 1)
+		return ca_usage_error(user_usage,
+				      "user suspend: expected one NAME");
+	if (until == NULL)
+		return ca_usage_error(user_usage,
+				      "user suspend: --until TIME is required");
+	name = argv[optind];
+	if (ca_check_name("user", name) != CRM_OK)
+		return CA_EXIT_ERROR;
+	if (ca_parse_time(until, 0, &until_ms) != CRM_OK)
+		return ca_usage_error(user_usage,
+				      "user suspend: --until: not a time: %s",
+				      until);
+	/* A suspension that has already ended would read as active while
+	 * the record says suspended: refuse it as a typing error. */
+	if (until_ms <= crm_now_ms())
+		return ca_usage_error(user_usage,
+				      "user suspend: --until: %s is past",
+				      until);
+	crm_time_format(until_ms, until_text, sizeof(until_text));
+	ca_detail(detail, sizeof(detail), "status=suspended until=%s",
+		  until_text);
+	return user_set_status(ca, name, CRM_USER_SUSPENDED, until_ms,
+			       "admin:user suspend", detail);
+}
+
+/* ---- user passwd ---- */
+
+/* Whether name exists, asked before the password prompt so that the
+ * administrator does not type a password for a misspelled account. */
+static int
+user_check_exists(struct crmauth *ca, const char *name)
+{
+	struct crm_user user;
+	int rc;
+
+	memset(&user, 0, sizeof(user));
+	if ((rc = ca_open(ca)) != CRM_OK)
+		return ca_exit_code(rc);
+	rc = crm_store_user_get(ca->ctx->store, name, &user);
+	if (rc == CRM_OK)
+		crm_user_clear(&user);
+	if (rc != CRM_OK)
+		return ca_fail_record(ca, rc, "user", name);
+	return CA_EXIT_OK;
+}
+
+static int
+user_passwd(struct crmauth *ca, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "stdin", no_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char password[CA_PASSWORD_MAX + 1];
+	char hash[CRM_HASH_MAX];
+	const char *name;
+	int from_stdin = 0, c, rc, ret = CA_EXIT_ERROR;
+
+	password[0] = '\0';
+	hash[0] = '\0';
+	ca_getopt_reset();
+	while ((c = ca_getopt(argc, argv, ":h", longopts,
+			      "user passwd")) != -1) {
+		switch (c) {
+		case 's':
+			from_stdin = 1;
+			break;
+		case 'j':
+			ca->json = 1;
+			break;
+		case 'h':
+			ret = ca_help(user_usage);
+			goto out;
+		default:
+			ret = ca_usage(user_usage);
+			goto out;
+		}
+	}
+	if (argc - optind != 1) {
+		ret = ca_usage_error(user_usage,
+				     "user passwd: expected one NAME");
+		goto out;
+	}
+	name = argv[optind];
+	if (ca_check_name("user", name) != CRM_OK)
+		goto out;
+	if ((ret = user_check_exists(ca, name)) != CA_EXIT_OK)
+		goto out;
+	ret = CA_EXIT_ERROR;
+
+	rc = ca_read_password(name, from_stdin, password, sizeof(password));
+	if (rc != CRM_OK) {
+		ret = rc == CRM_INVALID ? CA_EXIT_REFUSED : CA_EXIT_ERROR;
+		goto out;
+	}
+	rc = crm_hash_password(password, hash, sizeof(hash));
+	crm_cleanse(password, sizeof(password));
+	if (rc != CRM_OK) {
+		ret = ca_fail(ca, rc, "user %s: password hash", name);
+		goto out;
+	}
+
+	if ((rc = ca_begin(ca)) != CRM_OK) {
+		ret = ca_exit_code(rc);
+		goto out;
+	}
+	rc = crm_store_user_set_password(ca->ctx->store, name, hash,
+					 crm_now_ms());
+	if (rc != CRM_OK) {
+		ret = ca_fail_record(ca, rc, "user", name);
+		goto out;
+	}
+	rc = ca_commit(ca, name, "admin:user passwd",
+		       "password set by an administrator");
+	if (rc != CRM_OK) {
+		ret = ca_exit_code(rc);
+		goto out;
+	}
+	ca_done(ca, "admin:user passwd", name, "password of user %s changed",
+		name);
+	ret = CA_EXIT_OK;
+out:
+	ca_abort(ca);
+	crm_cleanse(password, sizeof(password));
+	crm_cleanse(hash, sizeof(hash));
+	return ret;
+}
+
+/* ---- user show ---- */
+
+/* Whether a lock holds now, and until when (0: until an admin resets). */
+static int
+user_lock_state(struct crmauth *ca, const char *name, int *locked,
+		int64_t *until_ms)
+{
+	struct crm_lock lock;
+	int rc;
+
+	*locked = 0;
+	*until_ms = 0;
+	rc = crm_store_lock_get(ca->ctx->store, name, &lock);
+	if (rc == CRM_NOTFOUND)
+		return CRM_OK;
+	if (rc != CRM_OK)
+		return rc;
+	/* A lock whose time has passed is cleared by the module at the
+	 * next login; it no longer holds. */
+	if (lock.until_ms == 0 || lock.until_ms > crm_now_ms()) {
+		*locked = 1;
+		*until_ms = lock.until_ms;
+	}
+	return CRM_OK;
+}
+
+static int
+user_show_print(struct crmauth *ca, const struct user_entry *entry,
+		int locked, int64_t lock_until_ms)
+{
+	char status[128], created[64], changed[64], login[64], until[64];
+	json_object *obj = NULL;
+	char *roles;
+	int rc;
+
+	if (ca->json) {
+		if ((rc = user_json(entry, &obj)) != CRM_OK)
+			return rc;
+		if ((rc = ca_json_bool(obj, "locked", locked)) == CRM_OK &&
+		    (rc = ca_json_time(obj, "lock_until",
+				       locked ? lock_until_ms : 0)) == CRM_OK)
+			rc = ca_json_print(obj);
+		json_object_put(obj);
+		return rc;
+	}
+	if ((roles = ca_strlist_join(&entry->roles, ",")) == NULL)
+		return CRM_ENOMEM;
+	user_status_text(entry, status, sizeof(status));
+	ca_time_text(entry->created_ms, created, sizeof(created));
+	ca_time_text(entry->password_changed_ms, changed, sizeof(changed));
+	ca_time_text(entry->last_login_ms, login, sizeof(login));
+	if (!locked)
+		snprintf(until, sizeof(until), "no");
+	else if (lock_until_ms == 0)
+		snprintf(until, sizeof(until), "until an administrator "
+			 "resets it");
+	else {
+		char when[48];
+
+		crm_time_format(lock_until_ms, when, sizeof(when));
+		snprintf(until, sizeof(until), "until %s", when);
+	}
+	printf("name:              %s\n", entry->name);
+	printf("department:        %s\n", entry->dept ? entry->dept : "-");
+	printf("status:            %s\n", status);
+	printf("roles:             %s\n", roles[0] != '\0' ? roles : "-");
+	printf("password:          %s%s\n",
+	       entry->has_password ? "set" : "none",
+	       entry->must_change ? ", must be changed" : "");
+	printf("password changed:  %s\n", changed);
+	printf("created:           %s\n", created);
+	printf("last login:        %s\n", login);
+	printf("locked:            %s\n", until);
+	free(roles);
+	return CRM_OK;
+}
+
+static int
+user_show(struct crmauth *ca, int argc, char **argv)
+{
+	struct user_entry entry;
+	struct crm_user user;
+	const char *name;
+	int64_t lock_until = 0;
+	int locked = 0, rc, ret, in_read = 0;
+
+	memset(&entry, 0, sizeof(entry));
+	memset(&user, 0, sizeof(user));
+	ret = ca_simple_args(ca, argc, argv, "user show", user_usage, 1, 1);
+	if (ret != CA_CONTINUE)
+		return ret;
+	name = argv[optind];
+	if (ca_check_name("user", name) != CRM_OK)
+		return CA_EXIT_ERROR;
+	if ((rc = ca_open(ca)) != CRM_OK)
+		return ca_exit_code(rc);
+
+	/* One read transaction: the record, its roles and its lock as of
+	 * one moment. */
+	if ((rc = crm_store_begin(ca->ctx->store, CRM_TXN_READ)) != CRM_OK) {
+		ret = ca_fail(ca, rc, "database %s", ca->ctx->db);
+		goto out;
+	}
+	in_read = 1;
+	rc = crm_store_user_get(ca->ctx->store, name, &user);
+	if (rc != CRM_OK) {
+		ret = ca_fail_record(ca, rc, "user", name);
+		goto out;
+	}
+	rc = user_entry_copy(&entry, &user);
+	crm_user_clear(&user);
+	if (rc != CRM_OK ||
+	    (rc = crm_store_user_roles(ca->ctx->store, name, ca_strlist_cb,
+				       &entry.roles)) != CRM_OK ||
+	    (rc = user_lock_state(ca, name, &locked,
+				  &lock_until)) != CRM_OK) {
+		ret = ca_fail(ca, rc, "user %s", name);
+		goto out;
+	}
+	crm_store_commit(ca->ctx->store);
+	in_read = 0;
+	if ((rc = user_show_print(ca, &entry, locked, lock_until)) != CRM_OK) {
+		ret = ca_fail(ca, rc, "user %s", name);
+		goto out;
+	}
+	ret = CA_EXIT_OK;
+out:
+	if (in_read)
+		crm_store_rollback(ca->ctx->store);
+	user_entry_free(&entry);
+	return ret;
+}
+
+/* ---- user list ---- */
+
+static int
+user_list_cb(void *arg, const struct crm_user *user)
+{
+	struct user_entries *entries = arg;
+	struct user_entry *grown;
+	size_t cap;
+
+	if (entries->count == entries->cap) {
+		cap = entries->cap != 0 ? entries->cap * 2 : 32;
+		if (cap > SIZE_MAX / sizeof(*grown))
+			return CRM_ENOMEM;
+		grown = realloc(entries->items, cap * sizeof(*grown));
+		if (grown == NULL)
+			return CRM_ENOMEM;
+		entries->items = grown;
+		entries->cap = cap;
+	}
+	if (user_entry_copy(&entries->items[entries->count], user) != CRM_OK)
+		return CRM_ENOMEM;
+	entries->count++;
+	return 0;
+}
+
+static void
+user_entries_free(struct user_entries *entries)
+{
+	size_t i;
+
+	for (i = 0; i < entries->count; i++)
+		user_entry_free(&entries->items[i]);
+	free(entries->items);
+	memset(entries, 0, sizeof(*entries));
+}
+
+/*
+ * The roles are read after the list, not from inside its callback: a
+ * backend may hold one cursor per connection.
+ */
+static int
+user_list_read(struct crmauth *ca, struct user_entries *entries)
+{
+	size_t i;
+	int rc;
+
+	rc = crm_store_user_list(ca->ctx->store, user_list_cb, entries);
+	for (i = 0; rc == CRM_OK && i < entries->count; i++)
+		rc = crm_store_user_roles(ca->ctx->store,
+					  entries->items[i].name,
+					  ca_strlist_cb,
+					  &entries->items[i].roles);
+	return rc;
+}
+
+static int
+user_list_json(const struct user_entries *entries)
+{
+	json_object *array, *obj;
+	size_t i;
+	int rc = CRM_ENOMEM;
+
+	if ((array = json_object_new_array()) == NULL)
+		return CRM_ENOMEM;
+	for (i = 0; i < entries->count; i++) {
+		if (user_json(&entries->items[i], &obj) != CRM_OK)
+			goto out;
+		if (json_object_array_add(array, obj) != 0) {
+			json_object_put(obj);
+			goto out;
+		}
+	}
+	rc = ca_json_print(array);
+out:
+	json_object_put(array);
+	return rc;
+}
+
+static int
+user_list_table(const struct user_entries *entries)
+{
+	static const char *const headers[] = {
+		"NAME", "DEPT", "STATUS", "ROLES", "PASSWORD CHANGED",
+		"LAST LOGIN",
+	};
+	char status[128], changed[64], login[64];
+	const char *cells[ARRAY_SIZE(headers)];
+	const struct user_entry *entry;
+	struct ca_table table;
+	char *roles;
+	size_t i;
+	int rc = CRM_OK;
+
+	ca_table_init(&table, ARRAY_SIZE(headers), headers);
+	for (i = 0; rc == CRM_OK && i < entries->count; i++) {
+		entry = &entries->items[i];
+		if ((roles = ca_strlist_join(&entry->roles, ",")) == NULL) {
+			rc = CRM_ENOMEM;
+			break;
+		}
+		user_status_text(entry, status, sizeof(status));
+		ca_time_text(entry->password_changed_ms, changed,
+			     sizeof(changed));
+		ca_time_text(entry->last_login_ms, login, sizeof(login));
+		cells[0] = entry->name;
+		cells[1] = entry->dept;
+		cells[2] = status;
+		cells[3] = roles;
+		cells[4] = entry->has_password ? changed : "none";
+		cells[5] = login;
+		rc = ca_table_add(&table, cells);
+		free(roles);
+	}
+	if (rc == CRM_OK)
+		rc = ca_table_print(&table);
+	ca_table_free(&table);
+	return rc;
+}
+
+static int
+user_list(struct crmauth *ca, int argc, char **argv)
+{
+	struct user_entries entries = { 0 };
+	int rc, ret;
+
+	ret = ca_simple_args(ca, argc, argv, "user list", user_usage, 0, 0);
+	if (ret != CA_CONTINUE)
+		return ret;
+	if ((rc = ca_open(ca)) != CRM_OK)
+		return ca_exit_code(rc);
+	if ((rc = crm_store_begin(ca->ctx->store, CRM_TXN_READ)) != CRM_OK)
+		return ca_fail(ca, rc, "database %s", ca->ctx->db);
+	rc = user_list_read(ca, &entries);
+	if (rc == CRM_OK)
+		crm_store_commit(ca->ctx->store);
+	else
+		crm_store_rollback(ca->ctx->store);
+	if (rc != CRM_OK) {
+		ret = ca_fail(ca, rc, "user list");
+		goto out;
+	}
+	rc = ca->json ? user_list_json(&entries) : user_list_table(&entries);
+	if (rc != CRM_OK) {
+		ret = ca_fail(ca, rc, "user list");
+		goto out;
+	}
+	ret = CA_EXIT_OK;
+out:
+	user_entries_free(&entries);
+	return ret;
+}
+
+int
+cmd_user(struct crmauth *ca, int argc, char **argv)
+{
+	static const struct ca_verb verbs[] = {
+		{ "add", user_add },
+		{ "del", user_del },
+		{ "show", user_show },
+		{ "enable", user_enable },
+		{ "disable", user_disable },
+		{ "suspend", user_suspend },
+		{ "passwd", user_passwd },
+		{ "list", user_list },
+	};
+
+	return ca_dispatch(ca, argc, argv, verbs, ARRAY_SIZE(verbs),
+			   user_usage);
+}
