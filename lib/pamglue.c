@@ -137,6 +137,25 @@ crm_pam_tell(pam_handle_t *pamh, int flags, int silent, int style,
 	pam_prompt(pamh, style, NULL, "%s", message);
 }
 
+int
+crm_pam_putenv(pam_handle_t *pamh, const char *name, const char *value,
+	       const struct crm_log *log)
+{
+	char entry[CRM_NAME_MAX + CRM_MSG_MAX];
+	int rc;
+
+	if ((size_t)snprintf(entry, sizeof(entry), "%s=%s", name, value) >=
+	    sizeof(entry)) {
+		crm_log(log, LOG_ERR, "%s: value too long", name);
+		return PAM_SYSTEM_ERR;
+	}
+	rc = pam_putenv(pamh, entry);
+	if (rc != PAM_SUCCESS)
+		crm_log(log, LOG_ERR, "cannot export %s: %s", name,
+			pam_strerror(pamh, rc));
+	return rc;
+}
+
 void
 crm_pam_log_outcome(const struct crm_log *log, const char *module,
 		    const struct crm_request *req,

@@ -34,6 +34,10 @@ int crm_pam_context(pam_handle_t *pamh, const struct crm_common_opts *common,
 void crm_pam_tell(pam_handle_t *pamh, int flags, int silent, int style,
 		  const char *message);
 
+/* pam_putenv NAME=value; a failure is logged and returned (fail closed). */
+int crm_pam_putenv(pam_handle_t *pamh, const char *name, const char *value,
+		   const struct crm_log *log);
+
 /* One authpriv line per decision: module, event, user, rhost, detail. */
 void crm_pam_log_outcome(const struct crm_log *log, const char *module,
 			 const struct crm_request *req,

@@ -56,7 +56,9 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 	crm_pam_log_outcome(&log, MODULE_NAME, &req, &out, NULL);
 	switch (out.verdict) {
 	case CRM_ALLOW:
-		return PAM_SUCCESS;
+		/* The CRM account the front end may trust from here on;
+		 * pam_crm_role adds roles and scope to it. */
+		return crm_pam_putenv(pamh, "CRM_USER", req.user, &log);
 	case CRM_IGNORE:
 		return PAM_IGNORE;
 	case CRM_DENY:

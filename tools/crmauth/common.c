@@ -182,14 +182,12 @@ ca_load_config(struct crmauth *ca)
 			return rc;
 		argv[argc++] = key_arg;
 	}
+	/* The loader says what is wrong (file, line, option) through
+	 * ca->log; nothing to add here. */
 	rc = crm_config_load(&spec, crm_default_conf(), argc, argv, NULL,
 			     &ca->log);
-	if (rc != CRM_OK) {
-		ca_error(ca, rc, "configuration %s",
-			 ca->args.conf != NULL ? ca->args.conf :
-			 crm_default_conf());
+	if (rc != CRM_OK)
 		return rc;
-	}
 	ca->log.debug = ca->opts.common.debug;
 	ca->config_loaded = 1;
 	return CRM_OK;
@@ -211,7 +209,11 @@ ca_open(struct crmauth *ca)
 	if (rc != CRM_OK) {
 		ca->ctx = NULL;
 		ca_warn("%s", err[0] != '\0' ? err : crm_strerror(rc));
-		if (rc == CRM_EDB || rc == CRM_EKEY)
+		/* The hint only where init would help: a file missing, not
+		 * one that is unsafe or damaged. */
+		if ((rc == CRM_EDB || rc == CRM_EKEY) &&
+		    (access(ca->opts.common.db, F_OK) != 0 ||
+		     access(ca->opts.common.keyfile, F_OK) != 0))
 			ca_warn("(run \"crmauth init\" to create the "
 				"database and the key file)");
 	}
@@ -349,20 +351,22 @@ int
 ca_getopt(int argc, char **argv, const char *shortopts,
 	  const struct option *longopts, const char *cmd)
 {
+	const char *sep = cmd != NULL ? ": " : "";
 	int c;
 
+	if (cmd == NULL)
+		cmd = "";
 	opterr = 0;
 	c = getopt_long(argc, argv, shortopts, longopts, NULL);
 	if (c == '?') {
 		if (optopt != 0)
-			ca_warn("%s%sunknown option '-%c'", cmd ? cmd : "",
-				cmd ? ": " : "", optopt);
+			ca_warn("%s%sunknown option '-%c'", cmd, sep, optopt);
 		else
-			ca_warn("%s%sunknown option '%s'", cmd ? cmd : "",
-				cmd ? ": " : "", argv[optind - 1]);
+			ca_warn("%s%sunknown option '%s'", cmd, sep,
+				argv[optind - 1]);
 	} else if (c == ':') {
-		ca_warn("%s%soption '%s' needs a value", cmd ? cmd : "",
-			cmd ? ": " : "", argv[optind - 1]);
+		ca_warn("%s%soption '%s' needs a value", cmd, sep,
+			argv[optind - 1]);
 		c = '?';
 	}
 	return c;

@@ -117,8 +117,11 @@ init_db(struct crmauth *ca, const char *db, struct crm_store **store,
 			    sizeof(err));
 	if (rc != CRM_OK) {
 		*store = NULL;
-		ca_warn("database %s: %s", db,
-			err[0] != '\0' ? err : crm_strerror(rc));
+		/* err names the database already. */
+		if (err[0] != '\0')
+			ca_warn("%s", err);
+		else
+			ca_warn("database %s: %s", db, crm_strerror(rc));
 		return rc;
 	}
 	rc = crm_store_migrate(*store, &res->db_from);
@@ -130,6 +133,16 @@ init_db(struct crmauth *ca, const char *db, struct crm_store **store,
 		return rc;
 	}
 	return CRM_OK;
+}
+
+/* err from crypto.c names the key file already. */
+static void
+key_error(const char *keyfile, int status, const char *err)
+{
+	if (err[0] != '\0')
+		ca_warn("%s", err);
+	else
+		ca_warn("key file %s: %s", keyfile, crm_strerror(status));
 }
 
 static int
@@ -151,8 +164,7 @@ init_key(struct crmauth *ca, const char *keyfile, struct crm_store *store,
 		err[0] = '\0';
 		rc = crm_key_create(keyfile, err, sizeof(err));
 		if (rc != CRM_OK) {
-			ca_warn("key file %s: %s", keyfile,
-				err[0] != '\0' ? err : crm_strerror(rc));
+			key_error(keyfile, rc, err);
 			return rc;
 		}
 		res->key_created = 1;
@@ -163,8 +175,7 @@ init_key(struct crmauth *ca, const char *keyfile, struct crm_store *store,
 	rc = crm_key_load(keyfile, key, err, sizeof(err));
 	if (rc != CRM_OK) {
 		*key = NULL;
-		ca_warn("key file %s: %s", keyfile,
-			err[0] != '\0' ? err : crm_strerror(rc));
+		key_error(keyfile, rc, err);
 	}
 	return rc;
 }
