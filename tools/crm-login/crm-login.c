@@ -17,22 +17,21 @@
 #include "autoconfig.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <security/pam_appl.h>
+
+#include "crm.h"
+#include "prompt.h"
 
 #define EXIT_REFUSED	1
 #define EXIT_ERROR	2
 #define PARSE_CONTINUE	(-1)	/* parse_args: run, not exit */
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char usage_text[] =
 "usage: crm-login [-s SERVICE] [-r RHOST] [-t TTY] [--switch-from USER]\n"
@@ -57,132 +56,29 @@ struct login_opts {
 
 /* ---- reading answers ---- */
 
-/* The signal that interrupted a hidden prompt: raised again once the
- * terminal has its echo back. */
-static volatile sig_atomic_t caught_signo;
-
-static void
-catch_signal(int signo)
-{
-	caught_signo = signo;
-}
-
-/*
- * One line from fd into buf, a byte at a time: no stdio buffer keeps a
- * copy of the secret, and nothing past the line is consumed (the next
- * prompt reads the next line).  -1 on EOF before any byte, on a read
- * error or on a line that does not fit.
- */
-static int
-read_line(int fd, char *buf, size_t len)
-{
-	size_t n = 0;
-	ssize_t r;
-	char c = '\0';
-	int rc = 0, got = 0;
-
-	for (;;) {
-		r = read(fd, &c, 1);
-		if (r < 0) {
-			if (errno == EINTR && !caught_signo)
-				continue;
-			rc = -1;
-			break;
-		}
-		if (r == 0)
-			break;
-		got = 1;
-		if (c == '\n')
-			break;
-		if (n + 1 >= len) {
-			fprintf(stderr, "crm-login: answer longer than %zu "
-				"bytes\n", len - 1);
-			rc = -1;
-			break;
-		}
-		buf[n++] = c;
-	}
-	buf[n] = '\0';
-	c = '\0';
-	if (rc == 0 && !got)
-		rc = -1;		/* EOF: no answer at all */
-	if (rc != 0)
-		explicit_bzero(buf, len);
-	return rc;
-}
-
-static const int prompt_signals[] = {
-	SIGINT, SIGHUP, SIGQUIT, SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU,
-};
-
-/* Ask on the controlling terminal, with echo off unless echo is set. */
-static int
-ask_terminal(const char *prompt, int echo, char *buf, size_t len)
-{
-	struct sigaction catch, saved_sa[ARRAY_SIZE(prompt_signals)];
-	struct termios saved, quiet;
-	size_t i;
-	int fd, rc = -1, restore = 0;
-
-	fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0) {
-		fprintf(stderr, "crm-login: no terminal to ask on (%s); "
-			"use --stdin\n", strerror(errno));
-		return -1;
-	}
-	caught_signo = 0;
-	memset(&catch, 0, sizeof(catch));
-	catch.sa_handler = catch_signal;
-	sigemptyset(&catch.sa_mask);
-	catch.sa_flags = 0;	/* no SA_RESTART: read() must return */
-	for (i = 0; i < ARRAY_SIZE(prompt_signals); i++)
-		sigaction(prompt_signals[i], &catch, &saved_sa[i]);
-
-	if (!echo) {
-		if (tcgetattr(fd, &saved) != 0) {
-			fprintf(stderr, "crm-login: terminal: %s\n",
-				strerror(errno));
-			goto out;
-		}
-		quiet = saved;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		quiet.c_lflag |= ECHONL;	/* the newline still shows */
-		if (tcsetattr(fd, TCSAFLUSH, &quiet) != 0) {
-			fprintf(stderr, "crm-login: terminal: %s\n",
-				strerror(errno));
-			goto out;
-		}
-		restore = 1;
-	}
-	if (write(fd, prompt, strlen(prompt)) < 0)
-		goto out;
-	rc = read_line(fd, buf, len);
-out:
-	if (restore)
-		tcsetattr(fd, TCSAFLUSH, &saved);
-	close(fd);
-	for (i = 0; i < ARRAY_SIZE(prompt_signals); i++)
-		sigaction(prompt_signals[i], &saved_sa[i], NULL);
-	if (caught_signo != 0) {
-		explicit_bzero(buf, len);
-		raise(caught_signo);
-		rc = -1;
-	}
-	return rc;
-}
-
 static int
 ask(const struct login_opts *opts, const char *prompt, int echo, char *buf,
     size_t len)
 {
-	if (!opts->from_stdin)
-		return ask_terminal(prompt, echo, buf, len);
-	/* The prompt still shows, on stderr, so that a transcript says
-	 * which line answered what; stdout stays the outcome. */
-	fputs(prompt, stderr);
-	fputc('\n', stderr);
-	fflush(stderr);
-	return read_line(STDIN_FILENO, buf, len);
+	int rc;
+
+	if (!opts->from_stdin) {
+		rc = crm_ask_terminal(prompt, echo, buf, len);
+		if (rc == CRM_ESYS)
+			fprintf(stderr, "crm-login: no terminal to ask on "
+				"(%s); use --stdin\n", strerror(errno));
+	} else {
+		/* The prompt still shows, on stderr, so that a transcript
+		 * says which line answered what; stdout stays the outcome. */
+		fputs(prompt, stderr);
+		fputc('\n', stderr);
+		fflush(stderr);
+		rc = crm_read_line(STDIN_FILENO, buf, len);
+	}
+	if (rc == CRM_INVALID)
+		fprintf(stderr, "crm-login: answer longer than %zu bytes\n",
+			len - 1);
+	return rc == CRM_OK ? 0 : -1;
 }
 
 /* ---- the conversation ---- */

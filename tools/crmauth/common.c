@@ -11,13 +11,11 @@
 #include <getopt.h>
 #include <limits.h>
 #include <pwd.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -27,6 +25,7 @@
 #include "context.h"
 #include "crm.h"
 #include "crypto.h"
+#include "prompt.h"
 #include "store.h"
 
 #include "crmauth.h"
@@ -606,98 +605,27 @@ ca_done(struct crmauth *ca, const char *event, const char *name,
 
 /* ---- passwords ---- */
 
-/* The signal that interrupted a hidden prompt: the terminal is restored
- * before the signal is raised again. */
-static volatile sig_atomic_t ca_signo;
-
 static void
-ca_catch(int signo)
+password_read_error(int rc, size_t len)
 {
-	ca_signo = signo;
+	if (rc == CRM_INVALID)
+		ca_warn("password longer than %zu bytes refused", len - 1);
+	else
+		ca_warn("reading the password: %s", strerror(errno));
 }
 
-/* One line from fd, read a byte at a time so that no stdio buffer keeps
- * a copy of the secret and nothing past the line is consumed. */
+/* A hidden prompt on the terminal; end of input is an empty answer. */
 static int
-ca_read_line(int fd, char *buf, size_t len)
+ask_hidden(const char *prompt, char *buf, size_t len)
 {
-	size_t n = 0;
-	ssize_t r;
-	char c = '\0';
-	int rc = CRM_OK;
+	int rc = crm_ask_terminal(prompt, 0, buf, len);
 
-	for (;;) {
-		r = read(fd, &c, 1);
-		if (r < 0) {
-			if (errno == EINTR && !ca_signo)
-				continue;
-			rc = CRM_ESYS;
-			break;
-		}
-		if (r == 0 || c == '\n')
-			break;
-		if (n + 1 >= len) {
-			ca_warn("password longer than %zu bytes refused",
-				len - 1);
-			rc = CRM_INVALID;
-			break;
-		}
-		buf[n++] = c;
+	if (rc == CRM_NOTFOUND) {
+		buf[0] = '\0';
+		return CRM_OK;
 	}
-	buf[n] = '\0';
-	c = '\0';
 	if (rc != CRM_OK)
-		crm_cleanse(buf, len);
-	return rc;
-}
-
-static const int ca_prompt_signals[] = {
-	SIGINT, SIGHUP, SIGQUIT, SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU,
-};
-
-/* Ask on the terminal with echo off.  ECHONL still shows the newline. */
-static int
-ca_read_hidden(const char *prompt, char *buf, size_t len)
-{
-	struct sigaction catch, saved_sa[ARRAY_SIZE(ca_prompt_signals)];
-	struct termios saved, quiet;
-	size_t i;
-	int rc, have_term = 0;
-
-	if (tcgetattr(STDIN_FILENO, &saved) != 0) {
-		ca_warn("terminal: %s", strerror(errno));
-		return CRM_ESYS;
-	}
-	ca_signo = 0;
-	memset(&catch, 0, sizeof(catch));
-	catch.sa_handler = ca_catch;
-	sigemptyset(&catch.sa_mask);
-	catch.sa_flags = 0;	/* no SA_RESTART: read() must return */
-	for (i = 0; i < ARRAY_SIZE(ca_prompt_signals); i++)
-		sigaction(ca_prompt_signals[i], &catch, &saved_sa[i]);
-
-	quiet = saved;
-	quiet.c_lflag &= ~(tcflag_t)ECHO;
-	quiet.c_lflag |= ECHONL;
-	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) != 0) {
-		ca_warn("terminal: %s", strerror(errno));
-		rc = CRM_ESYS;
-		goto out;
-	}
-	have_term = 1;
-	fputs(prompt, stderr);
-	fflush(stderr);
-	rc = ca_read_line(STDIN_FILENO, buf, len);
-out:
-	if (have_term)
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-	for (i = 0; i < ARRAY_SIZE(ca_prompt_signals); i++)
-		sigaction(ca_prompt_signals[i], &saved_sa[i], NULL);
-	if (ca_signo != 0) {
-		crm_cleanse(buf, len);
-		raise(ca_signo);
-		rc = CRM_ESYS;
-	}
+		password_read_error(rc, len);
 	return rc;
 }
 
@@ -713,11 +641,10 @@ ca_read_password(const char *who, int from_stdin, char *buf, size_t len)
 		n = len < sizeof(again) ? len : sizeof(again);
 		snprintf(prompt, sizeof(prompt), "New password for %s: ",
 			 who);
-		if ((rc = ca_read_hidden(prompt, buf, n)) != CRM_OK)
+		if ((rc = ask_hidden(prompt, buf, n)) != CRM_OK)
 			goto out;
 		if (buf[0] != '\0') {
-			rc = ca_read_hidden("Retype new password: ", again,
-					    n);
+			rc = ask_hidden("Retype new password: ", again, n);
 			if (rc != CRM_OK)
 				goto out;
 			if (strlen(buf) != strlen(again) ||
@@ -728,10 +655,15 @@ ca_read_password(const char *who, int from_stdin, char *buf, size_t len)
 				goto out;
 			}
 		}
-	} else if ((rc = ca_read_line(STDIN_FILENO, buf, len)) != CRM_OK) {
-		if (rc == CRM_ESYS)
-			ca_warn("standard input: %s", strerror(errno));
-		goto out;
+	} else {
+		rc = crm_read_line(STDIN_FILENO, buf, len);
+		if (rc == CRM_NOTFOUND) {	/* nothing typed: empty */
+			buf[0] = '\0';
+			rc = CRM_OK;
+		} else if (rc != CRM_OK) {
+			password_read_error(rc, len);
+			goto out;
+		}
 	}
 	if (buf[0] == '\0') {
 		ca_warn("user %s: empty password refused", who);
