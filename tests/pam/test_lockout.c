@@ -275,6 +275,49 @@ per_role_threshold(void **state)
 	login_ok("alice", "alice-Correct-Horse-1");
 }
 
+/* Locked alice, right password, with PAM_SILENT when flags say so: the
+ * messages libpamtest captured. */
+static void
+locked_login_messages(int flags, char *captured, size_t len)
+{
+	static char buffers[4][PAM_MAX_MSG_SIZE];
+	char *errors[5] = { buffers[0], buffers[1], buffers[2], buffers[3], NULL };
+	const char *answers[] = { "alice-Correct-Horse-1", NULL };
+	struct pamtest_conv_data conv = {
+		.in_echo_off = answers, .out_err = errors,
+	};
+	struct pam_testcase tests[] = {
+		pam_test_flags(PAMTEST_AUTHENTICATE, PAM_AUTH_ERR, flags),
+	};
+
+	memset(buffers, 0, sizeof(buffers));
+	assert_int_equal(run_pamtest("crm", "alice", &conv, tests, NULL),
+			 PAMTEST_ERR_OK);
+	snprintf(captured, len, "%.*s", PAM_MAX_MSG_SIZE - 1, buffers[0]);
+}
+
+static void
+silence_hides_messages_not_decisions(void **state)
+{
+	struct login l;
+	char captured[PAM_MAX_MSG_SIZE];
+
+	lockout_conf("deny = 1\n");
+	login_refused("alice", "wrong", &l);
+	locked_login_messages(0, captured, sizeof(captured));
+	assert_non_null(strstr(captured, "The account is locked"));
+	/* The application asks for silence (PAM_SILENT)... */
+	locked_login_messages(PAM_SILENT, captured, sizeof(captured));
+	assert_string_equal(captured, "");
+	/* ...or the administrator does (silent), for front ends that abort
+	 * on any message. */
+	lockout_conf("deny = 1\nsilent = yes\n");
+	locked_login_messages(0, captured, sizeof(captured));
+	assert_string_equal(captured, "");
+	/* Refused and audited every time: the lock, then three denials. */
+	assert_int_equal(fx_audit_count(&fx, "alice", "locked"), 4);
+}
+
 static void
 audit_chain_verifies_and_breaks_when_edited(void **state)
 {
@@ -311,6 +354,7 @@ main(void)
 		T(root_is_exempt_unless_even_deny_root),
 		T(deny_rhost_blocks_the_address_not_the_users),
 		T(per_role_threshold),
+		T(silence_hides_messages_not_decisions),
 		T(audit_chain_verifies_and_breaks_when_edited),
 #undef T
 	};
