@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -208,6 +210,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 struct crm_store {
 	sqlite3 *db;
 	sqlite3_stmt *stmts[ST_COUNT];
+	unsigned long busy_timeout_ms;
+	int64_t busy_since_ms;		/* monotonic, first wait of a lock */
+	unsigned int jitter_seed;
 	char errmsg[256];
 };
 
@@ -342,6 +347,41 @@ schema_version(struct crm_store *s, int *version)
 	return rc;
 }
 
+/* ---- waiting for the write lock ---- */
+
+static int64_t
+monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * SQLite's own busy handler backs off to 100 ms between tries, and the
+ * lock goes to whoever asks at the right moment: with many logins at
+ * once a waiter can lose every race until its timeout, and its failure
+ * would go uncounted.  Short jittered sleeps give every waiter many
+ * chances; the deadline is the same busy_timeout_ms.
+ */
+static int
+busy_wait(void *arg, int attempts)
+{
+	struct crm_store *s = arg;
+	struct timespec pause;
+	int64_t now = monotonic_ms();
+
+	if (attempts == 0)
+		s->busy_since_ms = now;
+	if (now - s->busy_since_ms >= (int64_t)s->busy_timeout_ms)
+		return 0;
+	pause.tv_sec = 0;
+	pause.tv_nsec = (1 + rand_r(&s->jitter_seed) % 4) * 1000000L;
+	nanosleep(&pause, NULL);
+	return 1;
+}
+
 /* ---- open, close, transactions ---- */
 
 int
@@ -370,9 +410,9 @@ crm_store_open(const char *location, enum crm_store_mode mode,
 		goto fail;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
-	if (busy_timeout_ms > INT32_MAX)
-		busy_timeout_ms = INT32_MAX;
-	sqlite3_busy_timeout(s->db, (int)busy_timeout_ms);
+	s->busy_timeout_ms = busy_timeout_ms;
+	s->jitter_seed = (unsigned int)getpid() ^ (unsigned int)monotonic_ms();
+	sqlite3_busy_handler(s->db, busy_wait, s);
 	/* Reading the version is the first read of the file: a missing,
 	 * unreadable or corrupt database fails here. */
 	rc = exec_sql(s, "PRAGMA foreign_keys = ON;"

@@ -53,8 +53,10 @@ parallel_failures_are_counted_exactly(void **state)
 	char out[4096];
 	int i, status, surprises = 0;
 
-	/* deny high enough never to lock; a generous busy timeout because
-	 * 32 writers share 2 cores; the test is about counting. */
+	/* deny high enough never to lock.  The test is about counting, so
+	 * the busy timeout is generous enough for valgrind's pace too (at
+	 * native speed the default 2000 ms passes as well); a login that
+	 * times out is refused, but its failure would go uncounted. */
 	fx_setup(&fx, "busy_timeout_ms = 60000\n"
 		 "[lockout]\nnodelay = yes\ndeny = 1000000\n");
 	fx_user_add(&fx, "alice", "alice-Correct-Horse-1");
