@@ -24,6 +24,7 @@ struct crm_key {
 	unsigned char audit[CRM_KEY_LEN];
 	unsigned char seal[CRM_KEY_LEN];
 	int locked;		/* mlock succeeded */
+	EVP_MAC *hmac;		/* fetched once: a provider lookup is costly */
 };
 
 /* Labels of the derived subkeys; changing one invalidates every chain or
@@ -95,6 +96,12 @@ crm_key_load(const char *path, struct crm_key **out, char *err,
 		goto out;
 	}
 	key->locked = mlock(key, sizeof(*key)) == 0;
+	key->hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	if (key->hmac == NULL) {
+		rc = CRM_ECRYPTO;
+		snprintf(err, errlen, "key file %s: no HMAC in OpenSSL", path);
+		goto out;
+	}
 	if (derive(master, audit_label, key->audit) != CRM_OK ||
 	    derive(master, seal_label, key->seal) != CRM_OK) {
 		rc = CRM_ECRYPTO;
@@ -163,6 +170,7 @@ crm_key_free(struct crm_key *key)
 {
 	if (key == NULL)
 		return;
+	EVP_MAC_free(key->hmac);
 	OPENSSL_cleanse(key, sizeof(*key));
 	munlock(key, sizeof(*key));
 	free(key);
@@ -175,16 +183,12 @@ crm_hmac(const struct crm_key *key, enum crm_key_use use,
 {
 	const unsigned char *subkey =
 		use == CRM_KEY_AUDIT ? key->audit : key->seal;
-	EVP_MAC *mac = NULL;
 	EVP_MAC_CTX *ctx = NULL;
 	OSSL_PARAM params[2];
 	size_t outlen = 0, i;
 	int rc = CRM_ECRYPTO;
 
-	mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-	if (mac == NULL)
-		goto out;
-	ctx = EVP_MAC_CTX_new(mac);
+	ctx = EVP_MAC_CTX_new(key->hmac);
 	if (ctx == NULL)
 		goto out;
 	params[0] = OSSL_PARAM_construct_utf8_string("digest", (char *)"SHA256", 0);
@@ -201,7 +205,6 @@ crm_hmac(const struct crm_key *key, enum crm_key_use use,
 	rc = CRM_OK;
 out:
 	EVP_MAC_CTX_free(ctx);
-	EVP_MAC_free(mac);
 	return rc;
 }
 
