@@ -330,11 +330,57 @@ struct eval {
 	const struct crm_request *req;
 	struct crm_outcome *out;
 	struct policy pol;
+	int have_policy;	/* pol is filled in */
 	int64_t now;
-	int known;
+	int known;		/* the name is an account; -1: not looked up */
 	int writing;		/* inside a write transaction */
 	int needs_write;	/* set by a read pass that found work */
 };
+
+/*
+ * The policy and whether the name is an account are looked up only when
+ * an answer depends on them: when a lock exists, a failure is counted or
+ * something is written.  What asks for them is the same for every name,
+ * known or not, so the work done still tells nothing about accounts.
+ */
+static int
+need_policy(struct eval *e)
+{
+	int rc;
+
+	if (e->have_policy)
+		return CRM_OK;
+	rc = policy_for(e->ctx, e->opts, e->req->user, &e->pol);
+	e->have_policy = rc == CRM_OK;
+	return rc;
+}
+
+static int
+need_known(struct eval *e)
+{
+	struct crm_user user;
+	int rc;
+
+	if (e->known >= 0)
+		return CRM_OK;
+	rc = crm_store_user_get(e->ctx->store, e->req->user, &user);
+	if (rc != CRM_OK && rc != CRM_NOTFOUND)
+		return rc;
+	e->known = rc == CRM_OK;
+	crm_user_clear(&user);
+	return CRM_OK;
+}
+
+/* Names that are not accounts are logged as "(unknown)" unless audit. */
+static int
+mask_unknown(struct eval *e)
+{
+	int rc = need_known(e);
+
+	if (rc == CRM_OK)
+		e->out->user_masked = !e->known && !e->opts->audit;
+	return rc;
+}
 
 static int
 lock_active(const struct eval *e, const struct crm_lock *lock)
@@ -385,6 +431,8 @@ check_lock(struct eval *e, int *locked)
 	rc = crm_store_lock_get(e->ctx->store, user, &lock);
 	if (rc == CRM_NOTFOUND)
 		return CRM_OK;
+	if (rc == CRM_OK)
+		rc = need_policy(e);
 	if (rc != CRM_OK)
 		return rc;
 	if (lock_active(e, &lock) && !e->pol.exempt) {
@@ -407,6 +455,8 @@ check_lock(struct eval *e, int *locked)
 	rc = crm_store_lock_clear(e->ctx->store, user);
 	if (rc == CRM_OK)
 		rc = crm_store_fail_reset(e->ctx->store, user, NULL);
+	if (rc == CRM_OK)
+		rc = mask_unknown(e);
 	if (rc == CRM_OK) {
 		struct crm_outcome note = *e->out;
 
@@ -419,13 +469,20 @@ check_lock(struct eval *e, int *locked)
 	return rc;
 }
 
-static void
+static int
 allow(struct eval *e)
 {
-	e->out->verdict = e->known || e->opts->common.unknown != CRM_UNKNOWN_IGNORE
-				  ? CRM_ALLOW : CRM_IGNORE;
+	int rc = CRM_OK;
+
+	e->out->verdict = CRM_ALLOW;
+	if (e->opts->common.unknown == CRM_UNKNOWN_IGNORE) {
+		rc = need_known(e);
+		if (rc == CRM_OK && !e->known)
+			e->out->verdict = CRM_IGNORE;
+	}
 	e->out->event = "lockout_ok";
 	e->out->detail[0] = '\0';
+	return rc;
 }
 
 static int
@@ -442,8 +499,7 @@ preauth(struct eval *e)
 	rc = check_lock(e, &locked);
 	if (rc != CRM_OK || locked || e->needs_write)
 		return rc;
-	allow(e);
-	return CRM_OK;
+	return allow(e);
 }
 
 static int
@@ -455,7 +511,9 @@ authfail(struct eval *e)
 	int64_t count = 0, latest = 0, rhost_count = 0;
 	int rc;
 
-	rc = crm_store_fail_prune(store, e->now -
+	rc = need_policy(e);
+	if (rc == CRM_OK)
+		rc = crm_store_fail_prune(store, e->now -
 				  (int64_t)e->opts->keep_failures * 1000);
 	if (rc == CRM_OK)
 		rc = crm_store_fail_add(store, req->user, req->rhost,
@@ -545,15 +603,15 @@ success(struct eval *e)
 		}
 		if (rc != CRM_NOTFOUND)
 			return rc;
-		allow(e);
-		return CRM_OK;
+		return allow(e);
 	}
 	rc = crm_store_fail_reset(e->ctx->store, e->req->user, &removed);
 	if (rc == CRM_OK)
 		rc = crm_store_lock_clear(e->ctx->store, e->req->user);
+	if (rc == CRM_OK)
+		rc = allow(e);
 	if (rc != CRM_OK)
 		return rc;
-	allow(e);
 	if (removed > 0) {
 		e->out->event = "unlocked";
 		snprintf(e->out->detail, sizeof(e->out->detail),
@@ -566,29 +624,27 @@ success(struct eval *e)
 static int
 evaluate(struct eval *e)
 {
-	struct crm_user user;
 	int rc;
 
-	rc = crm_store_user_get(e->ctx->store, e->req->user, &user);
-	if (rc != CRM_OK && rc != CRM_NOTFOUND)
-		return rc;
-	e->known = rc == CRM_OK;
-	crm_user_clear(&user);
-	e->out->user_masked = !e->known && !e->opts->audit;
-
-	rc = policy_for(e->ctx, e->opts, e->req->user, &e->pol);
-	if (rc != CRM_OK)
-		return rc;
 	switch (e->phase) {
 	case CRM_LOCKOUT_PREAUTH:
-		return preauth(e);
+		rc = preauth(e);
+		break;
 	case CRM_LOCKOUT_AUTHFAIL:
-		return authfail(e);
+		rc = authfail(e);
+		break;
 	case CRM_LOCKOUT_AUTHSUCC:
 	case CRM_LOCKOUT_ACCOUNT:
-		return success(e);
+		rc = success(e);
+		break;
+	default:
+		return CRM_INVALID;
 	}
-	return CRM_INVALID;
+	/* An outcome that is written or logged names the user. */
+	if (rc == CRM_OK && (strcmp(e->out->event, "lockout_ok") != 0 ||
+			     e->opts->common.debug))
+		rc = mask_unknown(e);
+	return rc;
 }
 
 /* Run one pass inside a transaction of the given kind. */
@@ -636,6 +692,7 @@ crm_lockout_decide(struct crm_ctx *ctx, const struct crm_lockout_opts *opts,
 	e.phase = phase;
 	e.req = req;
 	e.out = out;
+	e.known = -1;
 	e.now = crm_now_ms();
 
 	/* Failures always write; the other phases look first and write only
