@@ -339,6 +339,25 @@ check_line(char *buf, size_t len, const struct dbset *d, enum variant v,
 			 "conf=%s", opt.top, d->conf);
 }
 
+/*
+ * The faillock-style stack, one template for both lockout modules, so
+ * that the two stacks compared can never drift apart.
+ */
+static void
+write_lockout_stack(const char *path, const char *module,
+		    const char *auth_opts, const char *check,
+		    const char *account_opts)
+{
+	write_file(path, 0644,
+		   "auth required %1$s preauth %2$s\n"
+		   "auth [success=1 default=bad] %3$s\n"
+		   "auth [default=die] %1$s authfail %2$s\n"
+		   "auth sufficient %1$s authsucc %2$s\n"
+		   "auth required %4$s/pam_deny.so\n"
+		   "account required %1$s %5$s\n",
+		   module, auth_opts, check, opt.secdir, account_opts);
+}
+
 /* Service files for one database set (deny is huge except for sanity). */
 static void
 write_services(const struct dbset *d, const char *deny)
@@ -346,6 +365,7 @@ write_services(const struct dbset *d, const char *deny)
 	char path[PATH_MAX + 64], service[64], check[2 * PATH_MAX];
 	char fl[PATH_MAX], crm[PATH_MAX], fldir[PATH_MAX], flconf[PATH_MAX];
 	char flopts[3 * PATH_MAX], crmopts[2 * PATH_MAX];
+	char flacct[3 * PATH_MAX], crmacct[2 * PATH_MAX];
 	enum variant v;
 	enum path p;
 
@@ -358,6 +378,8 @@ write_services(const struct dbset *d, const char *deny)
 	     fldir, flconf, deny);
 	xfmt(crmopts, sizeof(crmopts), "conf=%s deny=%s silent nodelay",
 	     d->conf, deny);
+	xfmt(flacct, sizeof(flacct), "dir=%s conf=%s", fldir, flconf);
+	xfmt(crmacct, sizeof(crmacct), "conf=%s silent", d->conf);
 
 	make_dir(d->pamd);
 	make_dir(fldir);
@@ -385,26 +407,11 @@ write_services(const struct dbset *d, const char *deny)
 			service_name(service, sizeof(service), K_FAILLOCK, v,
 				     p);
 			join(path, sizeof(path), d->pamd, service);
-			write_file(path, 0644,
-				   "auth required %1$s preauth %2$s\n"
-				   "auth [success=1 default=bad] %3$s\n"
-				   "auth [default=die] %1$s authfail %2$s\n"
-				   "auth sufficient %1$s authsucc %2$s\n"
-				   "auth required %4$s/pam_deny.so\n"
-				   "account required %1$s dir=%5$s conf=%6$s\n",
-				   fl, flopts, check, opt.secdir, fldir,
-				   flconf);
+			write_lockout_stack(path, fl, flopts, check, flacct);
 
 			service_name(service, sizeof(service), K_CRM, v, p);
 			join(path, sizeof(path), d->pamd, service);
-			write_file(path, 0644,
-				   "auth required %1$s preauth %2$s\n"
-				   "auth [success=1 default=bad] %3$s\n"
-				   "auth [default=die] %1$s authfail %2$s\n"
-				   "auth sufficient %1$s authsucc %2$s\n"
-				   "auth required %4$s/pam_deny.so\n"
-				   "account required %1$s conf=%5$s silent\n",
-				   crm, crmopts, check, opt.secdir, d->conf);
+			write_lockout_stack(path, crm, crmopts, check, crmacct);
 		}
 	}
 }

@@ -57,6 +57,17 @@ make_parent_dir(const char *path)
 	return CRM_ESYS;
 }
 
+/* err from lib names the file already; what ("database", "key file")
+ * and path only stand in when lib left err empty. */
+static void
+open_error(const char *what, const char *path, int status, const char *err)
+{
+	if (err[0] != '\0')
+		ca_warn("%s", err);
+	else
+		ca_warn("%s %s: %s", what, path, crm_strerror(status));
+}
+
 /* 1 when path exists, 0 when it does not, -1 (reported) when unknown. */
 static int
 path_exists(const char *path, struct stat *st)
@@ -117,11 +128,7 @@ init_db(struct crmauth *ca, const char *db, struct crm_store **store,
 			    sizeof(err));
 	if (rc != CRM_OK) {
 		*store = NULL;
-		/* err names the database already. */
-		if (err[0] != '\0')
-			ca_warn("%s", err);
-		else
-			ca_warn("database %s: %s", db, crm_strerror(rc));
+		open_error("database", db, rc, err);
 		return rc;
 	}
 	rc = crm_store_migrate(*store, &res->db_from);
@@ -135,15 +142,6 @@ init_db(struct crmauth *ca, const char *db, struct crm_store **store,
 	return CRM_OK;
 }
 
-/* err from crypto.c names the key file already. */
-static void
-key_error(const char *keyfile, int status, const char *err)
-{
-	if (err[0] != '\0')
-		ca_warn("%s", err);
-	else
-		ca_warn("key file %s: %s", keyfile, crm_strerror(status));
-}
 
 static int
 init_key(struct crmauth *ca, const char *keyfile, struct crm_store *store,
@@ -164,7 +162,7 @@ init_key(struct crmauth *ca, const char *keyfile, struct crm_store *store,
 		err[0] = '\0';
 		rc = crm_key_create(keyfile, err, sizeof(err));
 		if (rc != CRM_OK) {
-			key_error(keyfile, rc, err);
+			open_error("key file", keyfile, rc, err);
 			return rc;
 		}
 		res->key_created = 1;
@@ -175,7 +173,7 @@ init_key(struct crmauth *ca, const char *keyfile, struct crm_store *store,
 	rc = crm_key_load(keyfile, key, err, sizeof(err));
 	if (rc != CRM_OK) {
 		*key = NULL;
-		key_error(keyfile, rc, err);
+		open_error("key file", keyfile, rc, err);
 	}
 	return rc;
 }
