@@ -47,11 +47,11 @@
 
 #include <security/pam_appl.h>
 
-#include "clock.h"
-#include "crm.h"
-#include "crypto.h"
-#include "hash.h"
-#include "store.h"
+#include "core/clock.h"
+#include "core/crm.h"
+#include "core/crypto.h"
+#include "core/hash.h"
+#include "store/store.h"
 
 #define GOOD_PASSWORD	"Bench-Good-Passw0rd!"
 #define BAD_PASSWORD	"Bench-Wrong-Passw0rd?"

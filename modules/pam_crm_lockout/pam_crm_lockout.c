@@ -12,8 +12,8 @@
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 
-#include "lockout.h"
-#include "pamglue.h"
+#include "decide/lockout.h"
+#include "pam/pamglue.h"
 
 #define MODULE_NAME "pam_crm_lockout"
 

@@ -11,8 +11,8 @@
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 
-#include "pamglue.h"
-#include "passwd.h"
+#include "pam/pamglue.h"
+#include "decide/passwd.h"
 
 #define MODULE_NAME "pam_crm_passwd"
 

@@ -16,7 +16,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "audit.h"
+#include "core/audit.h"
 
 static char db_path[4096], key_path[4096];
 

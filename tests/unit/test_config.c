@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "lockout.h"
+#include "decide/lockout.h"
 
 static char conf_path[4096];
 static char logged[8192];

@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "crypto.h"
-#include "hash.h"
+#include "core/crypto.h"
+#include "core/hash.h"
 
 static char key_path[4096];
 

@@ -25,8 +25,8 @@
 
 #include <security/pam_appl.h>
 
-#include "crm.h"
-#include "prompt.h"
+#include "core/crm.h"
+#include "cli/prompt.h"
 
 #define EXIT_REFUSED	1
 #define EXIT_ERROR	2

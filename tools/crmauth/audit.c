@@ -10,9 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "audit.h"
-#include "clock.h"
-#include "store.h"
+#include "core/audit.h"
+#include "core/clock.h"
+#include "store/store.h"
 
 #include "crmauth.h"
 

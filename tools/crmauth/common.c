@@ -20,13 +20,13 @@
 
 #include <json-c/json.h>
 
-#include "audit.h"
-#include "clock.h"
-#include "context.h"
-#include "crm.h"
-#include "crypto.h"
-#include "prompt.h"
-#include "store.h"
+#include "core/audit.h"
+#include "core/clock.h"
+#include "core/context.h"
+#include "core/crm.h"
+#include "core/crypto.h"
+#include "cli/prompt.h"
+#include "store/store.h"
 
 #include "crmauth.h"
 

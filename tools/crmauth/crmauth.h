@@ -15,10 +15,10 @@
 
 #include <json-c/json.h>
 
-#include "context.h"
-#include "crm.h"
-#include "crypto.h"
-#include "store.h"
+#include "core/context.h"
+#include "core/crm.h"
+#include "core/crypto.h"
+#include "store/store.h"
 
 /* Exit status (SPEC "Administration"). */
 #define CA_EXIT_OK	0	/* done */

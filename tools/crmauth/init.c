@@ -14,8 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "crypto.h"
-#include "store.h"
+#include "core/crypto.h"
+#include "store/store.h"
 
 #include "crmauth.h"
 

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "store.h"
+#include "core/clock.h"
+#include "store/store.h"
 
 #include "crmauth.h"
 

@@ -60,7 +60,8 @@ absolute_path(const char *option, const char *path, char *buf, size_t len,
 
 	if (path[0] == '\0')
 		return ca_usage_error(usage_text, "--%s: empty path", option);
-	if (path[0] == '/') {
+	/* A URI (db=postgresql://...) is no file name. */
+	if (path[0] == '/' || strstr(path, "://") != NULL) {
 		*out = path;
 		return CA_EXIT_OK;
 	}

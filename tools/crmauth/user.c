@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "crypto.h"
-#include "hash.h"
-#include "store.h"
+#include "core/clock.h"
+#include "core/crypto.h"
+#include "core/hash.h"
+#include "store/store.h"
 
 #include "crmauth.h"
 

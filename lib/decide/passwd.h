@@ -8,9 +8,9 @@
 #ifndef CRM_PASSWD_H
 #define CRM_PASSWD_H
 
-#include "config.h"
-#include "context.h"
-#include "crm.h"
+#include "core/config.h"
+#include "core/context.h"
+#include "core/crm.h"
 
 struct crm_passwd_opts {
 	struct crm_common_opts common;

@@ -22,10 +22,10 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "audit.h"
-#include "clock.h"
-#include "lockout.h"
-#include "store.h"
+#include "core/audit.h"
+#include "core/clock.h"
+#include "decide/lockout.h"
+#include "store/store.h"
 
 #define MODULE_NAME "pam_crm_lockout"
 #define MAX_SECONDS 315360000L		/* ten years */

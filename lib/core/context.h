@@ -9,10 +9,10 @@
 #ifndef CRM_CONTEXT_H
 #define CRM_CONTEXT_H
 
-#include "config.h"
-#include "crm.h"
-#include "crypto.h"
-#include "store.h"
+#include "core/config.h"
+#include "core/crm.h"
+#include "core/crypto.h"
+#include "store/store.h"
 
 struct crm_ctx {
 	struct crm_store *store;

@@ -13,9 +13,9 @@
 #ifndef CRM_LOCKOUT_H
 #define CRM_LOCKOUT_H
 
-#include "config.h"
-#include "context.h"
-#include "crm.h"
+#include "core/config.h"
+#include "core/context.h"
+#include "core/crm.h"
 
 enum crm_lockout_phase {
 	CRM_LOCKOUT_PREAUTH,

@@ -2,10 +2,10 @@
  * store.h - the storage interface: the only way modules, tools and a
  * broker reach the database.
  *
- * It speaks records, never SQL.  The SQLite implementation is
- * store_sqlite.c, the only file that holds SQL text; a second backend
- * (PostgreSQL) implements these same functions and the db= value selects
- * it.  Every function returns an enum crm_status and sets nothing global.
+ * It speaks records, never SQL.  store.c picks the backend from the db=
+ * value and holds what is the same for every backend; the SQLite backend
+ * is sqlite.c, the only file that holds SQL text.  A second backend
+ * (PostgreSQL) implements these same functions.  Every function returns an enum crm_status and sets nothing global.
  *
  * Transactions: a decision calls crm_store_begin(CRM_TXN_WRITE), reads and
  * writes (counters, audit row) and commits, so that concurrent processes
@@ -20,9 +20,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "crm.h"
+#include "core/crm.h"
 
-#define CRM_SCHEMA_VERSION 1
+#define CRM_SCHEMA_VERSION 2
 #define CRM_MAC_LEN 32
 
 struct crm_store;
@@ -33,6 +33,15 @@ enum crm_store_mode {
 };
 
 enum crm_txn { CRM_TXN_READ, CRM_TXN_WRITE };
+
+enum crm_backend {
+	CRM_BACKEND_NONE,	/* not a location any backend takes */
+	CRM_BACKEND_SQLITE,	/* an absolute path */
+	CRM_BACKEND_POSTGRESQL,	/* postgresql:// URI: reserved, refused */
+};
+
+/* Which backend db= selects. */
+enum crm_backend crm_store_backend(const char *location);
 
 int crm_store_open(const char *location, enum crm_store_mode mode,
 		   unsigned long busy_timeout_ms, struct crm_store **out,
@@ -213,5 +222,13 @@ int crm_store_audit_anchor(struct crm_store *store, int64_t *id,
 /* Delete rows older than before_ms, keeping the chain verifiable. */
 int crm_store_audit_prune(struct crm_store *store, int64_t before_ms,
 			  int64_t *removed);
+
+/* ---- named values of the database (key check, audit anchor, head) ---- */
+
+/* Up to len bytes into buf, *got the length; CRM_NOTFOUND when unset. */
+int crm_store_meta_get(struct crm_store *store, const char *name, void *buf,
+		       size_t len, size_t *got);
+int crm_store_meta_set(struct crm_store *store, const char *name,
+		       const void *value, size_t len);
 
 #endif

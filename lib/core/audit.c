@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
-#include "clock.h"
+#include "core/audit.h"
+#include "core/clock.h"
 
 const char *
 crm_audit_result(enum crm_verdict verdict)

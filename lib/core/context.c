@@ -9,9 +9,9 @@
 #include <string.h>
 #include <syslog.h>
 
-#include "audit.h"
-#include "clock.h"
-#include "context.h"
+#include "core/audit.h"
+#include "core/clock.h"
+#include "core/context.h"
 
 /* Pruning once every this many rows keeps its cost off most logins. */
 #define AUDIT_PRUNE_EVERY 1024

@@ -10,11 +10,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "audit.h"
-#include "clock.h"
-#include "hash.h"
-#include "passwd.h"
-#include "store.h"
+#include "core/audit.h"
+#include "core/clock.h"
+#include "core/hash.h"
+#include "decide/passwd.h"
+#include "store/store.h"
 
 #define MODULE_NAME "pam_crm_passwd"
 

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "clock.h"
-#include "crm.h"
+#include "core/clock.h"
+#include "core/crm.h"
 
 int64_t
 crm_now_ms(void)

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <syslog.h>
 
-#include "crm.h"
+#include "core/crm.h"
 
 const char *
 crm_strerror(enum crm_status status)

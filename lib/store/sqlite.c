@@ -1,6 +1,6 @@
 /*
- * store_sqlite.c - the SQLite implementation of store.h, and the only file
- * in pam-crm that holds SQL.
+ * sqlite.c - the SQLite backend of store.h, and the only file in pam-crm
+ * that holds SQL.
  *
  * One connection per store, WAL journal (readers never wait for the
  * writer), synchronous=NORMAL (a power cut may lose the last commits, never
@@ -17,8 +17,9 @@
 
 #include <sqlite3.h>
 
-#include "crypto.h"
-#include "store.h"
+#include "core/crypto.h"
+#include "store/sqlite.h"
+#include "store/store.h"
 
 /* ---- schema: numbered migrations, never edited once released ---- */
 
@@ -83,6 +84,15 @@ static const char *const migrations[] = {
 	"  id INTEGER NOT NULL,"
 	"  mac BLOB NOT NULL);"
 	"INSERT INTO audit_anchor VALUES (0, zeroblob(32));",
+	/* 2: named values of the database itself (the key check value, the
+	 * authenticated audit anchor and head); failures of names that are
+	 * not accounts are dropped, since version 1 kept them as typed and
+	 * a name typed in the user field may be a password. */
+	"CREATE TABLE meta ("
+	"  name TEXT PRIMARY KEY,"
+	"  value BLOB NOT NULL) WITHOUT ROWID;"
+	"DELETE FROM failures WHERE user NOT IN (SELECT name FROM users);"
+	"DELETE FROM locks WHERE user NOT IN (SELECT name FROM users);",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -101,6 +111,7 @@ enum stmt_id {
 	ST_RHOST_ADD, ST_RHOST_COUNT, ST_RHOST_RESET, ST_RHOST_LIST,
 	ST_AUDIT_TAIL, ST_AUDIT_INSERT, ST_AUDIT_LIST, ST_AUDIT_ANCHOR,
 	ST_AUDIT_PRUNE_FIND, ST_AUDIT_PRUNE_ANCHOR, ST_AUDIT_PRUNE_DELETE,
+	ST_META_GET, ST_META_SET,
 	ST_COUNT
 };
 
@@ -205,6 +216,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" ORDER BY id DESC LIMIT 1",
 	[ST_AUDIT_PRUNE_ANCHOR] = "UPDATE audit_anchor SET id = ?1, mac = ?2",
 	[ST_AUDIT_PRUNE_DELETE] = "DELETE FROM audit WHERE id <= ?1",
+	[ST_META_GET] = "SELECT value FROM meta WHERE name = ?1",
+	[ST_META_SET] =
+		"INSERT OR REPLACE INTO meta (name, value) VALUES (?1, ?2)",
 };
 
 struct crm_store {
@@ -385,9 +399,9 @@ busy_wait(void *arg, int attempts)
 /* ---- open, close, transactions ---- */
 
 int
-crm_store_open(const char *location, enum crm_store_mode mode,
-	       unsigned long busy_timeout_ms, struct crm_store **out,
-	       char *err, size_t errlen)
+crm_sqlite_open(const char *location, enum crm_store_mode mode,
+		unsigned long busy_timeout_ms, struct crm_store **out,
+		char *err, size_t errlen)
 {
 	struct crm_store *s;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_EXRESCODE;
@@ -534,29 +548,6 @@ crm_store_rollback(struct crm_store *s)
 }
 
 /* ---- users ---- */
-
-const char *
-crm_user_status_name(enum crm_user_status status)
-{
-	switch (status) {
-	case CRM_USER_ACTIVE:		return "active";
-	case CRM_USER_DISABLED:		return "disabled";
-	case CRM_USER_SUSPENDED:	return "suspended";
-	}
-	return "unknown";
-}
-
-void
-crm_user_clear(struct crm_user *u)
-{
-	free(u->name);
-	free(u->dept);
-	if (u->password_hash != NULL) {
-		crm_cleanse(u->password_hash, strlen(u->password_hash));
-		free(u->password_hash);
-	}
-	memset(u, 0, sizeof(*u));
-}
 
 /* Changes-counting statements: CRM_NOTFOUND when nothing matched. */
 static int
@@ -737,33 +728,6 @@ crm_store_user_list(struct crm_store *s, crm_user_cb cb, void *arg)
 }
 
 /* ---- roles ---- */
-
-const char *
-crm_scope_name(enum crm_scope scope)
-{
-	switch (scope) {
-	case CRM_SCOPE_OWN:		return "own";
-	case CRM_SCOPE_DEPARTMENT:	return "department";
-	case CRM_SCOPE_COMPANY:		return "company";
-	}
-	return "unknown";
-}
-
-int
-crm_scope_parse(const char *text, enum crm_scope *out)
-{
-	static const enum crm_scope all[] = {
-		CRM_SCOPE_OWN, CRM_SCOPE_DEPARTMENT, CRM_SCOPE_COMPANY
-	};
-	size_t i;
-
-	for (i = 0; text != NULL && i < sizeof(all) / sizeof(all[0]); i++)
-		if (strcmp(text, crm_scope_name(all[i])) == 0) {
-			*out = all[i];
-			return CRM_OK;
-		}
-	return CRM_INVALID;
-}
 
 int
 crm_store_role_add(struct crm_store *s, const char *name,
@@ -1281,4 +1245,58 @@ crm_store_audit_prune(struct crm_store *s, int64_t before_ms,
 	if (rc == CRM_OK)
 		*removed = sqlite3_changes(s->db);
 	return rc;
+}
+
+/* ---- named values ---- */
+
+int
+crm_store_meta_get(struct crm_store *s, const char *name, void *buf,
+		   size_t len, size_t *got)
+{
+	sqlite3_stmt *st = NULL;
+	const void *blob;
+	int rc = stmt(s, ST_META_GET, &st), n;
+
+	*got = 0;
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, name);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		blob = sqlite3_column_blob(st, 0);
+		n = sqlite3_column_bytes(st, 0);
+		if (n < 0 || (size_t)n > len) {
+			snprintf(s->errmsg, sizeof(s->errmsg),
+				 "meta %s: %d bytes, at most %zu expected",
+				 name, n, len);
+			rc = CRM_EDB;
+		} else {
+			if (n > 0)
+				memcpy(buf, blob, (size_t)n);
+			*got = (size_t)n;
+			rc = CRM_OK;
+		}
+	} else if (rc == SQLITE_DONE) {
+		rc = CRM_NOTFOUND;
+	} else {
+		rc = map_rc(s, rc);
+	}
+	done(st);
+	return rc;
+}
+
+int
+crm_store_meta_set(struct crm_store *s, const char *name, const void *value,
+		   size_t len)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_META_SET, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	if (len > INT32_MAX)
+		return CRM_INVALID;
+	bind_text(st, 1, name);
+	sqlite3_bind_blob(st, 2, value, (int)len, SQLITE_STATIC);
+	return run(s, st);
 }

@@ -18,12 +18,13 @@
 #include <limits.h>
 #include <stddef.h>
 
-#include "crm.h"
+#include "core/crm.h"
 
 enum crm_opt_type {
 	CRM_OPT_BOOL,	/* bare word in arguments; yes/no/1/0/true/false */
 	CRM_OPT_UINT,	/* decimal, within [min, max] */
 	CRM_OPT_PATH,	/* absolute path */
+	CRM_OPT_LOCATION, /* absolute path or a scheme:// URI (db=) */
 	CRM_OPT_STRING,	/* a name: crm_valid_name(CRM_NAME_MAX) */
 	CRM_OPT_ENUM,	/* one of choices[]; stored as its index */
 	CRM_OPT_WORD,	/* bare word (preauth): stores min as unsigned int */
@@ -60,7 +61,7 @@ struct crm_common_opts {
  * `struct crm_common_opts common;`. */
 #define CRM_COMMON_OPTIONS(type)					\
 	{ "conf", CRM_OPT_PATH, offsetof(type, common.conf), 0, 0, NULL, CRM_OPT_ARG_ONLY }, \
-	{ "db", CRM_OPT_PATH, offsetof(type, common.db), 0, 0, NULL, 0 }, \
+	{ "db", CRM_OPT_LOCATION, offsetof(type, common.db), 0, 0, NULL, 0 }, \
 	{ "keyfile", CRM_OPT_PATH, offsetof(type, common.keyfile), 0, 0, NULL, 0 }, \
 	{ "busy_timeout_ms", CRM_OPT_UINT, offsetof(type, common.busy_timeout_ms), 0, 600000, NULL, 0 }, \
 	{ "audit_keep_days", CRM_OPT_UINT, offsetof(type, common.audit_keep_days), 0, 36500, NULL, 0 }, \

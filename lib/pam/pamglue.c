@@ -11,7 +11,7 @@
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 
-#include "pamglue.h"
+#include "pam/pamglue.h"
 
 /* Data names carry the version: two modules of different builds in one
  * stack must never share a context whose layout they disagree on. */

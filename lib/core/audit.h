@@ -11,9 +11,9 @@
 
 #include <stdint.h>
 
-#include "crm.h"
-#include "crypto.h"
-#include "store.h"
+#include "core/crm.h"
+#include "core/crypto.h"
+#include "store/store.h"
 
 struct crm_audit_event {
 	int64_t time_ms;		/* 0: now */

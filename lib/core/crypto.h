@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "crm.h"
+#include "core/crm.h"
 
 #define CRM_KEY_LEN	32
 #define CRM_HMAC_LEN	32

@@ -10,8 +10,8 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "crm.h"
-#include "prompt.h"
+#include "core/crm.h"
+#include "cli/prompt.h"
 
 /* The signal that interrupted a hidden prompt: raised again once the
  * terminal has its echo back. */

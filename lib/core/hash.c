@@ -8,8 +8,8 @@
 
 #include <crypt.h>
 
-#include "crypto.h"
-#include "hash.h"
+#include "core/crypto.h"
+#include "core/hash.h"
 
 /*
  * A yescrypt hash at libcrypt's default cost, of a password nobody knows.

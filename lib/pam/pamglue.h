@@ -9,9 +9,9 @@
 
 #include <security/pam_modules.h>
 
-#include "config.h"
-#include "context.h"
-#include "crm.h"
+#include "core/config.h"
+#include "core/context.h"
+#include "core/crm.h"
 
 /* A log sink that writes through pam_syslog(pamh, ...). */
 void crm_pam_log_init(struct crm_log *log, pam_handle_t *pamh, int debug);

@@ -13,8 +13,8 @@
 
 #include <ini.h>
 
-#include "config.h"
-#include "crm.h"
+#include "core/config.h"
+#include "core/crm.h"
 
 const char *const crm_unknown_choices[] = { "deny", "ignore", NULL };
 
@@ -90,6 +90,14 @@ crm_config_set(const struct crm_option *option, void *values,
 	case CRM_OPT_PATH:
 		if (value == NULL || value[0] != '/' ||
 		    !crm_valid_name(value, PATH_MAX, 0))
+			return CRM_INVALID;
+		strcpy(field, value);
+		return CRM_OK;
+	case CRM_OPT_LOCATION:
+		/* Which schemes a backend takes is the store's business;
+		 * here only the shape: a path, or a URI. */
+		if (value == NULL || !crm_valid_name(value, PATH_MAX, 0) ||
+		    (value[0] != '/' && strstr(value, "://") == NULL))
 			return CRM_INVALID;
 		strcpy(field, value);
 		return CRM_OK;

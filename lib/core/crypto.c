@@ -18,7 +18,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
-#include "crypto.h"
+#include "core/crypto.h"
 
 struct crm_key {
 	unsigned char audit[CRM_KEY_LEN];
