@@ -112,9 +112,30 @@ row_mac(const struct crm_key *key, const unsigned char prev[CRM_MAC_LEN],
 	return rc;
 }
 
+void
+crm_audit_tag(const struct crm_audit_stamp *stamp, char *buf, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	char prefix[17];
+	int i;
+
+	if (len == 0)
+		return;
+	if (stamp == NULL || stamp->id <= 0) {
+		buf[0] = '\0';
+		return;
+	}
+	for (i = 0; i < 8; i++) {
+		prefix[2 * i] = hex[stamp->mac[i] >> 4];
+		prefix[2 * i + 1] = hex[stamp->mac[i] & 0xf];
+	}
+	prefix[16] = '\0';
+	snprintf(buf, len, "audit=%lld:%s", (long long)stamp->id, prefix);
+}
+
 int
 crm_audit_append(struct crm_store *store, const struct crm_key *key,
-		 const struct crm_audit_event *ev, int64_t *id)
+		 const struct crm_audit_event *ev, struct crm_audit_stamp *stamp)
 {
 	unsigned char prev[CRM_MAC_LEN];
 	struct crm_audit_row row;
@@ -144,8 +165,10 @@ crm_audit_append(struct crm_store *store, const struct crm_key *key,
 	if (rc != CRM_OK)
 		return rc;
 	rc = crm_store_audit_insert(store, &row);
-	if (rc == CRM_OK && id != NULL)
-		*id = row.id;
+	if (rc == CRM_OK && stamp != NULL) {
+		stamp->id = row.id;
+		memcpy(stamp->mac, row.mac, CRM_MAC_LEN);
+	}
 	return rc;
 }
 

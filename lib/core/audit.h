@@ -25,9 +25,24 @@ struct crm_audit_event {
 	const char *detail;		/* never a secret */
 };
 
-/* *id, when not NULL, receives the new row's id. */
+/* What identifies a written row outside the database: its id and mac.
+ * Their tag goes into the row's authpriv line, so that a log kept
+ * elsewhere witnesses rows that are later removed (audit verify
+ * --witness). */
+struct crm_audit_stamp {
+	int64_t id;			/* 0: no row written */
+	unsigned char mac[CRM_MAC_LEN];
+};
+
+/* "audit=<id>:<first 8 bytes of the mac in hex>" */
+#define CRM_AUDIT_TAG_MAX 48
+void crm_audit_tag(const struct crm_audit_stamp *stamp, char *buf,
+		   size_t len);
+
+/* *stamp, when not NULL, receives the new row's id and mac. */
 int crm_audit_append(struct crm_store *store, const struct crm_key *key,
-		     const struct crm_audit_event *event, int64_t *id);
+		     const struct crm_audit_event *event,
+		     struct crm_audit_stamp *stamp);
 
 /* Remove rows older than keep_days (0: keep all), moving the anchor so
  * that the rest still verifies.  Inside the caller's write transaction. */

@@ -72,13 +72,17 @@ crm_ctx_matches(const struct crm_ctx *ctx,
 }
 
 int
-crm_ctx_audit(struct crm_ctx *ctx, const struct crm_audit_event *event)
+crm_ctx_audit(struct crm_ctx *ctx, const struct crm_audit_event *event,
+	      struct crm_audit_stamp *stamp)
 {
-	int64_t id = 0, removed = 0;
+	struct crm_audit_stamp written;
+	int64_t removed = 0;
 	int rc;
 
-	rc = crm_audit_append(ctx->store, ctx->key, event, &id);
-	if (rc != CRM_OK || id % AUDIT_PRUNE_EVERY != 0)
+	if (stamp == NULL)
+		stamp = &written;
+	rc = crm_audit_append(ctx->store, ctx->key, event, stamp);
+	if (rc != CRM_OK || stamp->id % AUDIT_PRUNE_EVERY != 0)
 		return rc;
 	rc = crm_audit_prune(ctx->store, ctx->audit_keep_days, crm_now_ms(),
 			     &removed);

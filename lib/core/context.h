@@ -36,7 +36,9 @@ int crm_ctx_matches(const struct crm_ctx *ctx,
 /* Append one audit row (inside the caller's write transaction), pruning
  * rows past audit_keep_days now and then so that the cost stays flat. */
 struct crm_audit_event;
-int crm_ctx_audit(struct crm_ctx *ctx, const struct crm_audit_event *event);
+struct crm_audit_stamp;
+int crm_ctx_audit(struct crm_ctx *ctx, const struct crm_audit_event *event,
+		  struct crm_audit_stamp *stamp);
 
 /* Built-in paths, set by configure. */
 const char *crm_default_conf(void);

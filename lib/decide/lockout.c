@@ -318,7 +318,7 @@ record(struct crm_ctx *ctx, const struct crm_request *req,
 	ev.event = out->event;
 	ev.result = crm_audit_result(out->verdict);
 	ev.detail = out->detail;
-	return crm_ctx_audit(ctx, &ev);
+	return crm_ctx_audit(ctx, &ev, NULL);
 }
 
 /* ---- one evaluation ---- */

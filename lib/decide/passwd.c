@@ -118,7 +118,7 @@ audit:
 	ev.event = out->event;
 	ev.result = crm_audit_result(out->verdict);
 	ev.detail = out->detail;
-	rc = crm_ctx_audit(ctx, &ev);
+	rc = crm_ctx_audit(ctx, &ev, NULL);
 	if (rc == CRM_OK && out->verdict == CRM_ALLOW)
 		rc = crm_store_user_touch_login(ctx->store, req->user, now);
 	if (rc != CRM_OK) {

@@ -537,7 +537,7 @@ ca_commit(struct crmauth *ca, const char *user, const char *event,
 	/* Through the context, which also prunes rows past
 	 * audit_keep_days now and then. */
 	ca_admin_event(ca, user, event, detail, &req, &ev);
-	rc = crm_ctx_audit(ca->ctx, &ev);
+	rc = crm_ctx_audit(ca->ctx, &ev, NULL);
 	if (rc != CRM_OK) {
 		ca_error(ca, rc, "audit trail");
 		goto out;
