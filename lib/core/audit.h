@@ -35,7 +35,7 @@ struct crm_audit_stamp {
 };
 
 /* "audit=<id>:<first 8 bytes of the mac in hex>" */
-#define CRM_AUDIT_TAG_MAX 48
+#define CRM_AUDIT_TAG_MAX CRM_AUDIT_TAG_LEN
 void crm_audit_tag(const struct crm_audit_stamp *stamp, char *buf,
 		   size_t len);
 

@@ -135,6 +135,29 @@ find_option(const struct crm_config_spec *spec, const char *name)
 	return NULL;
 }
 
+/*
+ * A PAM-only option (where the module stands in the stack, how it talks
+ * to the user) goes into the caller's PAM struct, kept apart from what a
+ * decision takes.  A caller without one (a tool) has none of them.
+ */
+static void *
+option_target(const struct crm_config_spec *spec,
+	      const struct crm_option *option, void *values)
+{
+	return (option->flags & CRM_OPT_PAM) ? spec->pam_values : values;
+}
+
+static int
+set_option(const struct crm_config_spec *spec, const struct crm_option *option,
+	   void *values, const char *value)
+{
+	void *target = option_target(spec, option, values);
+
+	if (target == NULL)
+		return CRM_OK;		/* not this caller's business */
+	return crm_config_set(option, target, value);
+}
+
 /* ---- the file ---- */
 
 struct entry {
@@ -240,7 +263,7 @@ apply_entry(const struct crm_config_spec *spec, const struct entry *e,
 			e->section, e->name);
 		return CRM_OK;
 	}
-	if (crm_config_set(option, values, e->value) != CRM_OK) {
+	if (set_option(spec, option, values, e->value) != CRM_OK) {
 		crm_log(log, LOG_ERR, "%s: [%s] %s = %s: invalid value", path,
 			e->section, e->name, e->value);
 		return CRM_INVALID;
@@ -411,7 +434,7 @@ apply_argument(const struct crm_config_spec *spec, const char *arg,
 		crm_log(log, LOG_WARNING, "unknown option %s, ignored", name);
 		return CRM_OK;
 	}
-	if (crm_config_set(option, values, value) != CRM_OK) {
+	if (set_option(spec, option, values, value) != CRM_OK) {
 		crm_log(log, LOG_ERR, "option %s: invalid value", arg);
 		return CRM_INVALID;
 	}

@@ -42,6 +42,7 @@ struct crm_option {
 /* crm_option.flags */
 #define CRM_OPT_ARG_ONLY	0x1	/* module argument only (preauth, ...) */
 #define CRM_OPT_ROLE		0x2	/* may appear in [MODULE.role.NAME] */
+#define CRM_OPT_PAM		0x4	/* PAM-only: offset into pam_values */
 
 enum crm_unknown { CRM_UNKNOWN_DENY, CRM_UNKNOWN_IGNORE };
 
@@ -87,6 +88,7 @@ struct crm_config_spec {
 	size_t option_count;
 	void *values;			/* caller's struct, defaults filled */
 	size_t values_size;		/* sizeof that struct */
+	void *pam_values;		/* CRM_OPT_PAM options; NULL: none */
 };
 
 struct crm_role_sections {

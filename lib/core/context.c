@@ -92,3 +92,26 @@ crm_ctx_audit(struct crm_ctx *ctx, const struct crm_audit_event *event,
 			(long long)removed, ctx->audit_keep_days);
 	return rc;
 }
+
+int
+crm_ctx_record(struct crm_ctx *ctx, const char *module,
+	       const struct crm_request *req, struct crm_outcome *out,
+	       int64_t now_ms)
+{
+	struct crm_audit_event ev;
+	struct crm_audit_stamp stamp;
+	int rc;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.time_ms = now_ms;
+	ev.req = req;
+	ev.user = out->user_masked ? "(unknown)" : NULL;
+	ev.module = module;
+	ev.event = out->event;
+	ev.result = crm_audit_result(out->verdict);
+	ev.detail = out->detail;
+	rc = crm_ctx_audit(ctx, &ev, &stamp);
+	if (rc == CRM_OK)
+		crm_audit_tag(&stamp, out->audit_tag, sizeof(out->audit_tag));
+	return rc;
+}

@@ -40,6 +40,16 @@ struct crm_audit_stamp;
 int crm_ctx_audit(struct crm_ctx *ctx, const struct crm_audit_event *event,
 		  struct crm_audit_stamp *stamp);
 
+/*
+ * The one place a decision's audit row is built: from the module's name,
+ * the request and the outcome (event, verdict, detail; the user shown as
+ * "(unknown)" when out->user_masked).  Inside the caller's write
+ * transaction.  out->audit_tag names the row for the log line.
+ */
+int crm_ctx_record(struct crm_ctx *ctx, const char *module,
+		   const struct crm_request *req, struct crm_outcome *out,
+		   int64_t now_ms);
+
 /* Built-in paths, set by configure. */
 const char *crm_default_conf(void);
 

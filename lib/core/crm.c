@@ -67,6 +67,29 @@ crm_outcome_fail(struct crm_outcome *out, enum crm_status status,
 }
 
 int
+crm_outcome_setenv(struct crm_outcome *out, const char *name,
+		   const char *value)
+{
+	struct crm_env *env;
+	size_t i;
+
+	for (i = 0; i < out->env_count; i++)
+		if (strcmp(out->env[i].name, name) == 0)
+			break;
+	if (i == CRM_ENV_MAX)
+		return CRM_ENOMEM;
+	env = &out->env[i];
+	if ((size_t)snprintf(env->name, sizeof(env->name), "%s", name) >=
+	    sizeof(env->name) ||
+	    (size_t)snprintf(env->value, sizeof(env->value), "%s", value) >=
+	    sizeof(env->value))
+		return CRM_INVALID;
+	if (i == out->env_count)
+		out->env_count++;
+	return CRM_OK;
+}
+
+int
 crm_valid_name(const char *s, size_t max, int allow_null)
 {
 	size_t len;

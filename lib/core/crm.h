@@ -51,13 +51,18 @@ struct crm_log {
 void crm_log(const struct crm_log *log, int priority, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* One login-time question.  Any field may be NULL (not set by the caller). */
+/* One login-time question.  Any field may be NULL (not set by the caller).
+ * rhost is canonical when it is an address (pamglue makes it so). */
 struct crm_request {
 	const char *service;
 	const char *user;
 	const char *ruser;
 	const char *rhost;
 	const char *tty;
+	/* A successful authentication of user was seen earlier in this
+	 * same conversation (PAM handle): only then may failures be
+	 * cleared.  Set by the caller, never by the asker's word. */
+	int authenticated;
 };
 
 enum crm_verdict {
@@ -67,20 +72,50 @@ enum crm_verdict {
 	CRM_FAIL,	/* an error on the way to a yes: fail closed */
 };
 
-/* What a decision tells its caller.  Never holds a secret. */
+enum crm_msg_style {
+	CRM_MSG_ERROR,	/* PAM_ERROR_MSG */
+	CRM_MSG_INFO,	/* PAM_TEXT_INFO */
+};
+
+/* CRM_ values a front end receives (pam_putenv, or the broker's reply). */
+#define CRM_ENV_MAX		8
+#define CRM_ENV_NAME_MAX	32
+#define CRM_ENV_VALUE_MAX	512
+
+struct crm_env {
+	char name[CRM_ENV_NAME_MAX];
+	char value[CRM_ENV_VALUE_MAX];
+};
+
+#define CRM_AUDIT_TAG_LEN 48
+
+/*
+ * What a decision tells its caller, whoever the caller is: a module, a
+ * tool, or a broker that sends it back over a socket.  Never holds a
+ * secret.
+ */
 struct crm_outcome {
 	enum crm_verdict verdict;
 	enum crm_status status;		/* the error behind CRM_FAIL */
 	const char *event;		/* audit event, a static string */
+	int audit;			/* the decision writes an audit row */
+	int authenticated;		/* the user's identity was proven */
+	enum crm_msg_style message_style;
 	char message[CRM_MSG_MAX];	/* for the user; "" when none */
 	char detail[CRM_DETAIL_MAX];	/* for audit and log */
 	int user_masked;		/* log the user as "(unknown)" */
+	size_t env_count;
+	struct crm_env env[CRM_ENV_MAX];
+	char audit_tag[CRM_AUDIT_TAG_LEN];	/* the row written, for logs */
 };
 
 void crm_outcome_init(struct crm_outcome *out);
 void crm_outcome_fail(struct crm_outcome *out, enum crm_status status,
 		      const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Add NAME=value to what the front end receives. */
+int crm_outcome_setenv(struct crm_outcome *out, const char *name,
+		       const char *value);
 
 /* Validate an outside string: non-empty, at most max-1 bytes, no control
  * characters.  NULL is accepted when allow_null. */

@@ -23,6 +23,7 @@
 struct crm_key {
 	unsigned char audit[CRM_KEY_LEN];
 	unsigned char seal[CRM_KEY_LEN];
+	unsigned char name[CRM_KEY_LEN];
 	int locked;		/* mlock succeeded */
 	EVP_MAC *hmac;		/* fetched once: a provider lookup is costly */
 };
@@ -31,6 +32,7 @@ struct crm_key {
  * sealed value made under it. */
 static const char audit_label[] = "pam-crm audit chain v1";
 static const char seal_label[] = "pam-crm seal v1";
+static const char name_label[] = "pam-crm name v1";
 
 static int
 derive(const unsigned char *master, const char *label, unsigned char *out)
@@ -103,7 +105,8 @@ crm_key_load(const char *path, struct crm_key **out, char *err,
 		goto out;
 	}
 	if (derive(master, audit_label, key->audit) != CRM_OK ||
-	    derive(master, seal_label, key->seal) != CRM_OK) {
+	    derive(master, seal_label, key->seal) != CRM_OK ||
+	    derive(master, name_label, key->name) != CRM_OK) {
 		rc = CRM_ECRYPTO;
 		snprintf(err, errlen, "key file %s: key derivation failed", path);
 		goto out;
@@ -182,7 +185,8 @@ crm_hmac(const struct crm_key *key, enum crm_key_use use,
 	 unsigned char out[CRM_HMAC_LEN])
 {
 	const unsigned char *subkey =
-		use == CRM_KEY_AUDIT ? key->audit : key->seal;
+		use == CRM_KEY_AUDIT ? key->audit :
+		use == CRM_KEY_NAME ? key->name : key->seal;
 	EVP_MAC_CTX *ctx = NULL;
 	OSSL_PARAM params[2];
 	size_t outlen = 0, i;

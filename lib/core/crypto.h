@@ -3,9 +3,10 @@
  *
  * The key file holds 32 random bytes.  It is refused when group or others
  * may read or write it, when it is not a regular file owned by root or by
- * the caller, or when its size is wrong.  Two subkeys are derived from it
- * (HMAC-SHA256 over a fixed label), one for the audit chain and one for
- * sealing secrets, so that neither use can be turned against the other.
+ * the caller, or when its size is wrong.  Subkeys are derived from it
+ * (HMAC-SHA256 over a fixed label), one for the audit chain, one for
+ * sealing secrets and one for keyed names, so that no use can be turned
+ * against another.
  * Keys are kept in memory locked against swapping where possible and
  * cleansed on free.
  */
@@ -29,7 +30,9 @@ int crm_key_load(const char *path, struct crm_key **out, char *err,
 int crm_key_create(const char *path, char *err, size_t errlen);
 void crm_key_free(struct crm_key *key);
 
-enum crm_key_use { CRM_KEY_AUDIT, CRM_KEY_SEAL };
+/* NAME keys the record of a user name that is not an account: what was
+ * typed may be a password, and is never stored as typed. */
+enum crm_key_use { CRM_KEY_AUDIT, CRM_KEY_SEAL, CRM_KEY_NAME };
 
 /* HMAC-SHA256 under the subkey for use, over parts concatenated. */
 struct crm_buf {

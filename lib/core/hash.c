@@ -92,3 +92,22 @@ out:
 	crypt_data_free(cd);
 	return rc;
 }
+
+int
+crm_hash_needs_upgrade(const char *hash)
+{
+	char setting[CRYPT_GENSALT_OUTPUT_SIZE];
+	const char *end;
+	size_t len;
+
+	if (crypt_gensalt_rn("$y$", 0, NULL, 0, setting, sizeof(setting)) ==
+	    NULL)
+		return -1;
+	/* "$y$j9T$salt": the scheme and its cost are all up to the third
+	 * '$'; the salt differs every time. */
+	end = strchr(setting + 3, '$');
+	if (end == NULL)
+		return -1;
+	len = (size_t)(end - setting) + 1;
+	return strncmp(hash, setting, len) != 0;
+}

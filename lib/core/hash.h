@@ -23,4 +23,8 @@ int crm_hash_password(const char *password, char *out, size_t outlen);
  * cannot read. */
 int crm_hash_verify(const char *password, const char *hash);
 
+/* 1 when hash is not yescrypt at the cost crm_hash_password uses now
+ * (an imported $6$, $5$, $2b$ hash, or an older cost); -1 on error. */
+int crm_hash_needs_upgrade(const char *hash);
+
 #endif

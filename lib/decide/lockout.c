@@ -30,14 +30,22 @@
 #define MODULE_NAME "pam_crm_lockout"
 #define MAX_SECONDS 315360000L		/* ten years */
 
+static const char *const lock_message_choices[] = {
+	"detailed", "generic", NULL
+};
+
+#define PAM_FIELD(name) offsetof(struct crm_lockout_pam_opts, name)
+
 const struct crm_option crm_lockout_options[] = {
 	CRM_COMMON_OPTIONS(struct crm_lockout_opts),
-	{ "preauth", CRM_OPT_WORD, offsetof(struct crm_lockout_opts, phase),
-	  CRM_LOCKOUT_PREAUTH, 0, NULL, CRM_OPT_ARG_ONLY },
-	{ "authfail", CRM_OPT_WORD, offsetof(struct crm_lockout_opts, phase),
-	  CRM_LOCKOUT_AUTHFAIL, 0, NULL, CRM_OPT_ARG_ONLY },
-	{ "authsucc", CRM_OPT_WORD, offsetof(struct crm_lockout_opts, phase),
-	  CRM_LOCKOUT_AUTHSUCC, 0, NULL, CRM_OPT_ARG_ONLY },
+	{ "preauth", CRM_OPT_WORD, PAM_FIELD(phase), CRM_LOCKOUT_PREAUTH, 0,
+	  NULL, CRM_OPT_ARG_ONLY | CRM_OPT_PAM },
+	{ "authfail", CRM_OPT_WORD, PAM_FIELD(phase), CRM_LOCKOUT_AUTHFAIL, 0,
+	  NULL, CRM_OPT_ARG_ONLY | CRM_OPT_PAM },
+	{ "authsucc", CRM_OPT_WORD, PAM_FIELD(phase), CRM_LOCKOUT_AUTHSUCC, 0,
+	  NULL, CRM_OPT_ARG_ONLY | CRM_OPT_PAM },
+	{ "nodelay", CRM_OPT_BOOL, PAM_FIELD(nodelay), 0, 1, NULL,
+	  CRM_OPT_PAM },
 	{ "deny", CRM_OPT_UINT, offsetof(struct crm_lockout_opts, deny),
 	  0, 1000000000L, NULL, CRM_OPT_ROLE },
 	{ "fail_interval", CRM_OPT_UINT,
@@ -53,8 +61,6 @@ const struct crm_option crm_lockout_options[] = {
 	  offsetof(struct crm_lockout_opts, even_deny_root), 0, 1, NULL, 0 },
 	{ "admin_group", CRM_OPT_STRING,
 	  offsetof(struct crm_lockout_opts, admin_group), 0, 0, NULL, 0 },
-	{ "nodelay", CRM_OPT_BOOL, offsetof(struct crm_lockout_opts, nodelay),
-	  0, 1, NULL, 0 },
 	{ "audit", CRM_OPT_BOOL, offsetof(struct crm_lockout_opts, audit),
 	  0, 1, NULL, 0 },
 	{ "deny_rhost", CRM_OPT_UINT,
@@ -63,32 +69,44 @@ const struct crm_option crm_lockout_options[] = {
 	{ "rhost_interval", CRM_OPT_UINT,
 	  offsetof(struct crm_lockout_opts, rhost_interval),
 	  1, MAX_SECONDS, NULL, 0 },
+	{ "lock_message", CRM_OPT_ENUM,
+	  offsetof(struct crm_lockout_opts, lock_message), 0, 0,
+	  lock_message_choices, 0 },
 };
 
 const size_t crm_lockout_option_count =
 	sizeof(crm_lockout_options) / sizeof(crm_lockout_options[0]);
 
 void
-crm_lockout_defaults(struct crm_lockout_opts *opts)
+crm_lockout_defaults(struct crm_lockout_opts *opts,
+		     struct crm_lockout_pam_opts *pam)
 {
 	memset(opts, 0, sizeof(*opts));
 	crm_common_defaults(&opts->common);
-	opts->phase = CRM_LOCKOUT_ACCOUNT;
 	opts->deny = 5;
 	opts->fail_interval = 900;
 	opts->unlock_time = 600;
 	opts->root_unlock_time = CRM_LOCKOUT_UNSET;
 	opts->rhost_interval = 900;
+	opts->rhost_v6_prefix = 64;
+	opts->lock_message = CRM_LOCK_MESSAGE_DETAILED;
+	if (pam != NULL) {
+		memset(pam, 0, sizeof(*pam));
+		pam->phase = CRM_LOCKOUT_ACCOUNT;
+	}
 }
 
 static void
-spec_for(struct crm_lockout_opts *opts, struct crm_config_spec *spec)
+spec_for(struct crm_lockout_opts *opts, struct crm_lockout_pam_opts *pam,
+	 struct crm_config_spec *spec)
 {
+	memset(spec, 0, sizeof(*spec));
 	spec->section = "lockout";
 	spec->options = crm_lockout_options;
 	spec->option_count = crm_lockout_option_count;
 	spec->values = opts;
 	spec->values_size = sizeof(*opts);
+	spec->pam_values = pam;
 }
 
 static unsigned long
@@ -98,7 +116,8 @@ max_ul(unsigned long a, unsigned long b)
 }
 
 int
-crm_lockout_load(struct crm_lockout_opts *opts, int argc, const char **argv,
+crm_lockout_load(struct crm_lockout_opts *opts,
+		 struct crm_lockout_pam_opts *pam, int argc, const char **argv,
 		 const struct crm_log *log)
 {
 	struct crm_config_spec spec;
@@ -106,7 +125,7 @@ crm_lockout_load(struct crm_lockout_opts *opts, int argc, const char **argv,
 	size_t i;
 	int rc;
 
-	spec_for(opts, &spec);
+	spec_for(opts, pam, &spec);
 	rc = crm_config_load(&spec, crm_default_conf(), argc, argv,
 			     &opts->roles, log);
 	if (rc != CRM_OK)
@@ -116,6 +135,7 @@ crm_lockout_load(struct crm_lockout_opts *opts, int argc, const char **argv,
 	 * least, so that `crmauth lockout show` has something to show. */
 	opts->keep_failures = max_ul(max_ul(opts->fail_interval,
 					    opts->rhost_interval), 86400);
+	spec.pam_values = NULL;
 	for (i = 0; i < opts->roles.count; i++) {
 		scratch = *opts;
 		spec.values = &scratch;
@@ -177,7 +197,7 @@ merge_role(void *arg, const char *role)
 	if (section == NULL)
 		return 0;
 	one = m->base;
-	spec_for(&one, &spec);
+	spec_for(&one, NULL, &spec);
 	m->rc = crm_config_apply_role(&spec, section, &one, m->log);
 	if (m->rc != CRM_OK)
 		return -1;
@@ -285,12 +305,98 @@ policy_for(struct crm_ctx *ctx, const struct crm_lockout_opts *opts,
 	return CRM_OK;
 }
 
-/* ---- messages and audit ---- */
+/* ---- the record of a name ---- */
 
-static void
-lock_message(struct crm_outcome *out, const struct crm_lock *lock,
-	     int64_t now_ms)
+/*
+ * Failures and locks of an account are kept under its name, which an
+ * administrator reads.  Any other name is kept as a keyed hash: a name
+ * typed into the user field may be a password, and the store must never
+ * hold one as typed.  Counting still works per name.
+ */
+#define UNKNOWN_PREFIX "(unknown):"
+#define RECORD_MAX (sizeof(UNKNOWN_PREFIX) + 2 * 16)
+
+static int
+keyed_name(struct crm_ctx *ctx, const char *name, char *out, size_t len)
 {
+	static const char hex[] = "0123456789abcdef";
+	unsigned char mac[CRM_HMAC_LEN];
+	struct crm_buf part = { name, strlen(name) };
+	size_t prefix = sizeof(UNKNOWN_PREFIX) - 1, i;
+	int rc;
+
+	if (len < RECORD_MAX)
+		return CRM_INVALID;
+	rc = crm_hmac(ctx->key, CRM_KEY_NAME, &part, 1, mac);
+	if (rc != CRM_OK)
+		return rc;
+	memcpy(out, UNKNOWN_PREFIX, prefix);
+	for (i = 0; i < 16; i++) {
+		out[prefix + 2 * i] = hex[mac[i] >> 4];
+		out[prefix + 2 * i + 1] = hex[mac[i] & 0xf];
+	}
+	out[prefix + 32] = '\0';
+	crm_cleanse(mac, sizeof(mac));
+	return CRM_OK;
+}
+
+/* *known: the name is an account.  record gets what the store keys it by.
+ * The hash is computed for every name, so that known and unknown names
+ * cost the same. */
+static int
+record_name(struct crm_ctx *ctx, const char *name, int *known, char *record,
+	    size_t len)
+{
+	struct crm_user user;
+	int rc;
+
+	rc = crm_store_user_get(ctx->store, name, &user);
+	crm_user_clear(&user);
+	if (rc != CRM_OK && rc != CRM_NOTFOUND)
+		return rc;
+	*known = rc == CRM_OK;
+	rc = keyed_name(ctx, name, record, len);
+	if (rc == CRM_OK && *known) {
+		if ((size_t)snprintf(record, len, "%s", name) >= len)
+			return CRM_INVALID;
+	}
+	return rc;
+}
+
+/* The source as counted: canonical already (pamglue); per prefix for
+ * IPv6 once the address layer is in. */
+static int
+rhost_key(const struct crm_lockout_opts *opts, const char *rhost, char *out,
+	  size_t len)
+{
+	(void)opts;
+	if ((size_t)snprintf(out, len, "%s", rhost) >= len)
+		return CRM_INVALID;
+	return CRM_OK;
+}
+
+/* ---- messages ---- */
+
+int
+crm_lockout_lock_holds(int64_t lock_until_ms, int64_t now_ms)
+{
+	return lock_until_ms == 0 || now_ms < lock_until_ms;
+}
+
+/*
+ * "generic" never says "locked": with per-role thresholds the moment the
+ * message appears tells an attacker which names hold a role.  The user
+ * then learns only that the login failed.
+ */
+static void
+lock_message(const struct crm_lockout_opts *opts, struct crm_outcome *out,
+	     const struct crm_lock *lock, int64_t now_ms)
+{
+	out->message_style = CRM_MSG_ERROR;
+	if (opts->lock_message == CRM_LOCK_MESSAGE_GENERIC) {
+		out->message[0] = '\0';
+		return;
+	}
 	if (lock->until_ms == 0) {
 		snprintf(out->message, sizeof(out->message),
 			 "The account is locked due to %lld failed logins. "
@@ -304,23 +410,6 @@ lock_message(struct crm_outcome *out, const struct crm_lock *lock,
 		 (long long)((lock->until_ms - now_ms + 59999) / 60000));
 }
 
-static int
-record(struct crm_ctx *ctx, const struct crm_request *req,
-       const struct crm_outcome *out, int64_t now_ms)
-{
-	struct crm_audit_event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.time_ms = now_ms;
-	ev.req = req;
-	ev.user = out->user_masked ? "(unknown)" : NULL;
-	ev.module = MODULE_NAME;
-	ev.event = out->event;
-	ev.result = crm_audit_result(out->verdict);
-	ev.detail = out->detail;
-	return crm_ctx_audit(ctx, &ev, NULL);
-}
-
 /* ---- one evaluation ---- */
 
 struct eval {
@@ -332,16 +421,18 @@ struct eval {
 	struct policy pol;
 	int have_policy;	/* pol is filled in */
 	int64_t now;
-	int known;		/* the name is an account; -1: not looked up */
+	int known;		/* the name is an account */
+	char record[CRM_NAME_MAX];	/* the name as the store keys it */
+	char rhost[CRM_RHOST_MAX + 8];	/* the source as counted */
 	int writing;		/* inside a write transaction */
 	int needs_write;	/* set by a read pass that found work */
 };
 
 /*
- * The policy and whether the name is an account are looked up only when
- * an answer depends on them: when a lock exists, a failure is counted or
- * something is written.  What asks for them is the same for every name,
- * known or not, so the work done still tells nothing about accounts.
+ * The policy is looked up only when an answer depends on it: when a lock
+ * exists or a failure is counted.  What asks for it is the same for every
+ * name, known or not, so the work done still tells nothing about
+ * accounts.
  */
 static int
 need_policy(struct eval *e)
@@ -355,40 +446,15 @@ need_policy(struct eval *e)
 	return rc;
 }
 
-static int
-need_known(struct eval *e)
+/* A denial or a change is written with its audit row. */
+static void
+must_write(struct eval *e)
 {
-	struct crm_user user;
-	int rc;
-
-	if (e->known >= 0)
-		return CRM_OK;
-	rc = crm_store_user_get(e->ctx->store, e->req->user, &user);
-	if (rc != CRM_OK && rc != CRM_NOTFOUND)
-		return rc;
-	e->known = rc == CRM_OK;
-	crm_user_clear(&user);
-	return CRM_OK;
+	e->out->audit = 1;
+	if (!e->writing)
+		e->needs_write = 1;
 }
 
-/* Names that are not accounts are logged as "(unknown)" unless audit. */
-static int
-mask_unknown(struct eval *e)
-{
-	int rc = need_known(e);
-
-	if (rc == CRM_OK)
-		e->out->user_masked = !e->known && !e->opts->audit;
-	return rc;
-}
-
-static int
-lock_active(const struct eval *e, const struct crm_lock *lock)
-{
-	return lock->until_ms == 0 || e->now < lock->until_ms;
-}
-
-/* The address has failed too often across all users. */
 static int
 check_rhost(struct eval *e, int *blocked)
 {
@@ -398,19 +464,22 @@ check_rhost(struct eval *e, int *blocked)
 	*blocked = 0;
 	if (e->opts->deny_rhost == 0 || e->req->rhost == NULL)
 		return CRM_OK;
-	rc = crm_store_rhost_fail_count(e->ctx->store, e->req->rhost,
+	rc = crm_store_rhost_fail_count(e->ctx->store, e->rhost,
 					e->now - (int64_t)e->opts->rhost_interval * 1000,
 					&count);
 	if (rc == CRM_OK && count >= (int64_t)e->opts->deny_rhost) {
 		*blocked = 1;
 		e->out->verdict = CRM_DENY;
 		e->out->event = "rhost_blocked";
+		e->out->message_style = CRM_MSG_ERROR;
 		snprintf(e->out->message, sizeof(e->out->message),
 			 "Too many failed logins from this address. "
 			 "Try again later.");
 		snprintf(e->out->detail, sizeof(e->out->detail),
-			 "%lld failures from %s within %lu s", (long long)count,
-			 e->req->rhost, e->opts->rhost_interval);
+			 "%lld failures from %.128s within %lu s",
+			 (long long)count,
+			 e->rhost, e->opts->rhost_interval);
+		must_write(e);
 	}
 	return rc;
 }
@@ -418,71 +487,59 @@ check_rhost(struct eval *e, int *blocked)
 /*
  * Look at the user's lock.  *locked is set when it holds; an expired one
  * is removed (with the failures behind it) when writing, or flags the
- * need to write.
+ * need to write.  Expiry is time, not proof of identity: it may clear
+ * failures in any phase, as faillock resets the tally.
  */
 static int
 check_lock(struct eval *e, int *locked)
 {
-	const char *user = e->req->user;
+	struct crm_outcome note;
 	struct crm_lock lock;
 	int rc;
 
 	*locked = 0;
-	rc = crm_store_lock_get(e->ctx->store, user, &lock);
+	rc = crm_store_lock_get(e->ctx->store, e->record, &lock);
 	if (rc == CRM_NOTFOUND)
 		return CRM_OK;
 	if (rc == CRM_OK)
 		rc = need_policy(e);
 	if (rc != CRM_OK)
 		return rc;
-	if (lock_active(e, &lock) && !e->pol.exempt) {
+	if (crm_lockout_lock_holds(lock.until_ms, e->now) && !e->pol.exempt) {
 		*locked = 1;
 		e->out->verdict = CRM_DENY;
 		e->out->event = "locked";
-		lock_message(e->out, &lock, e->now);
+		lock_message(e->opts, e->out, &lock, e->now);
 		snprintf(e->out->detail, sizeof(e->out->detail),
 			 "locked after %lld failures", (long long)lock.failures);
-		if (!e->writing)
-			e->needs_write = 1;	/* the denial is audited */
+		must_write(e);
 		return CRM_OK;
 	}
-	/* Expired (or the user is exempt): the user starts afresh, as
-	 * faillock resets the tally when unlock_time has passed. */
 	if (!e->writing) {
 		e->needs_write = 1;
 		return CRM_OK;
 	}
-	rc = crm_store_lock_clear(e->ctx->store, user);
+	rc = crm_store_lock_clear(e->ctx->store, e->record);
 	if (rc == CRM_OK)
-		rc = crm_store_fail_reset(e->ctx->store, user, NULL);
-	if (rc == CRM_OK)
-		rc = mask_unknown(e);
-	if (rc == CRM_OK) {
-		struct crm_outcome note = *e->out;
-
-		note.verdict = CRM_ALLOW;
-		note.event = "unlocked";
-		snprintf(note.detail, sizeof(note.detail),
-			 "lock expired (unlock_time elapsed)");
-		rc = record(e->ctx, e->req, &note, e->now);
-	}
-	return rc;
+		rc = crm_store_fail_reset(e->ctx->store, e->record, NULL);
+	if (rc != CRM_OK)
+		return rc;
+	note = *e->out;
+	note.verdict = CRM_ALLOW;
+	note.event = "unlocked";
+	snprintf(note.detail, sizeof(note.detail),
+		 "lock expired (unlock_time elapsed)");
+	return crm_ctx_record(e->ctx, MODULE_NAME, e->req, &note, e->now);
 }
 
-static int
+static void
 allow(struct eval *e)
 {
-	int rc = CRM_OK;
-
 	e->out->verdict = CRM_ALLOW;
-	if (e->opts->common.unknown == CRM_UNKNOWN_IGNORE) {
-		rc = need_known(e);
-		if (rc == CRM_OK && !e->known)
-			e->out->verdict = CRM_IGNORE;
-	}
+	if (e->opts->common.unknown == CRM_UNKNOWN_IGNORE && !e->known)
+		e->out->verdict = CRM_IGNORE;
 	e->out->event = "lockout_ok";
 	e->out->detail[0] = '\0';
-	return rc;
 }
 
 static int
@@ -491,15 +548,13 @@ preauth(struct eval *e)
 	int blocked, locked, rc;
 
 	rc = check_rhost(e, &blocked);
-	if (rc != CRM_OK || blocked) {
-		if (rc == CRM_OK && !e->writing)
-			e->needs_write = 1;
+	if (rc != CRM_OK || blocked)
 		return rc;
-	}
 	rc = check_lock(e, &locked);
 	if (rc != CRM_OK || locked || e->needs_write)
 		return rc;
-	return allow(e);
+	allow(e);
+	return CRM_OK;
 }
 
 static int
@@ -511,17 +566,18 @@ authfail(struct eval *e)
 	int64_t count = 0, latest = 0, rhost_count = 0;
 	int rc;
 
+	e->out->audit = 1;
 	rc = need_policy(e);
 	if (rc == CRM_OK)
 		rc = crm_store_fail_prune(store, e->now -
 				  (int64_t)e->opts->keep_failures * 1000);
 	if (rc == CRM_OK)
-		rc = crm_store_fail_add(store, req->user, req->rhost,
+		rc = crm_store_fail_add(store, e->record, req->rhost,
 					req->service, e->now);
 	if (rc == CRM_OK && e->opts->deny_rhost > 0 && req->rhost != NULL) {
-		rc = crm_store_rhost_fail_add(store, req->rhost, e->now);
+		rc = crm_store_rhost_fail_add(store, e->rhost, e->now);
 		if (rc == CRM_OK)
-			rc = crm_store_rhost_fail_count(store, req->rhost,
+			rc = crm_store_rhost_fail_count(store, e->rhost,
 				e->now - (int64_t)e->opts->rhost_interval * 1000,
 				&rhost_count);
 	}
@@ -529,11 +585,12 @@ authfail(struct eval *e)
 		return rc;
 
 	e->out->verdict = CRM_DENY;
-	rc = crm_store_lock_get(store, req->user, &lock);
-	if (rc == CRM_OK && lock_active(e, &lock) && !e->pol.exempt) {
+	rc = crm_store_lock_get(store, e->record, &lock);
+	if (rc == CRM_OK && crm_lockout_lock_holds(lock.until_ms, e->now) &&
+	    !e->pol.exempt) {
 		/* Already locked (a stack without preauth): stays locked. */
 		e->out->event = "locked";
-		lock_message(e->out, &lock, e->now);
+		lock_message(e->opts, e->out, &lock, e->now);
 		snprintf(e->out->detail, sizeof(e->out->detail),
 			 "failure while locked");
 		return CRM_OK;
@@ -541,7 +598,7 @@ authfail(struct eval *e)
 	if (rc != CRM_OK && rc != CRM_NOTFOUND)
 		return rc;
 
-	rc = crm_store_fail_count(store, req->user,
+	rc = crm_store_fail_count(store, e->record,
 				  e->now - (int64_t)e->pol.fail_interval * 1000,
 				  &count, &latest);
 	if (rc != CRM_OK)
@@ -552,11 +609,11 @@ authfail(struct eval *e)
 		lock.until_ms = e->pol.unlock_time == 0
 			? 0 : e->now + (int64_t)e->pol.unlock_time * 1000;
 		lock.failures = count;
-		rc = crm_store_lock_set(store, req->user, &lock);
+		rc = crm_store_lock_set(store, e->record, &lock);
 		if (rc != CRM_OK)
 			return rc;
 		e->out->event = "locked";
-		lock_message(e->out, &lock, e->now);
+		lock_message(e->opts, e->out, &lock, e->now);
 		snprintf(e->out->detail, sizeof(e->out->detail),
 			 "locked: %lld failures within %lu s",
 			 (long long)count, e->pol.fail_interval);
@@ -571,31 +628,39 @@ authfail(struct eval *e)
 		size_t len = strlen(e->out->detail);
 
 		snprintf(e->out->detail + len, sizeof(e->out->detail) - len,
-			 "; address %s blocked after %lld failures", req->rhost,
+			 "; address %.128s blocked after %lld failures", e->rhost,
 			 (long long)rhost_count);
 	}
 	return CRM_OK;
 }
 
-/* authsucc denies a locked user; account (as faillock) never does. */
+/*
+ * authsucc stands after a successful authentication, and so proves one;
+ * the account phase has one only when this conversation saw it.  Both
+ * refuse a locked user; only a proven authentication clears failures, so
+ * that a service whose auth is not ours (pam_permit, a public key, a
+ * front end calling only pam_acct_mgmt) cannot reset the count.
+ */
 static int
 success(struct eval *e)
 {
+	int proven = e->phase == CRM_LOCKOUT_AUTHSUCC || e->req->authenticated;
 	int64_t count = 0, latest = 0, removed = 0;
+	struct crm_lock lock;
 	int locked = 0, rc;
 
-	if (e->phase == CRM_LOCKOUT_AUTHSUCC) {
-		rc = check_lock(e, &locked);
-		if (rc != CRM_OK || locked || e->needs_write)
-			return rc;
+	rc = check_lock(e, &locked);
+	if (rc != CRM_OK || locked || e->needs_write)
+		return rc;
+	if (!proven) {
+		allow(e);
+		return CRM_OK;
 	}
 	if (!e->writing) {
-		struct crm_lock lock;
-
-		rc = crm_store_fail_count(e->ctx->store, e->req->user, 0,
-					  &count, &latest);
+		rc = crm_store_fail_count(e->ctx->store, e->record, 0, &count,
+					  &latest);
 		if (rc == CRM_OK)
-			rc = crm_store_lock_get(e->ctx->store, e->req->user,
+			rc = crm_store_lock_get(e->ctx->store, e->record,
 						&lock);
 		if (rc == CRM_OK || count > 0) {
 			e->needs_write = 1;
@@ -603,17 +668,20 @@ success(struct eval *e)
 		}
 		if (rc != CRM_NOTFOUND)
 			return rc;
-		return allow(e);
+		allow(e);
+		e->out->authenticated = e->phase == CRM_LOCKOUT_AUTHSUCC;
+		return CRM_OK;
 	}
-	rc = crm_store_fail_reset(e->ctx->store, e->req->user, &removed);
+	rc = crm_store_fail_reset(e->ctx->store, e->record, &removed);
 	if (rc == CRM_OK)
-		rc = crm_store_lock_clear(e->ctx->store, e->req->user);
-	if (rc == CRM_OK)
-		rc = allow(e);
+		rc = crm_store_lock_clear(e->ctx->store, e->record);
 	if (rc != CRM_OK)
 		return rc;
+	allow(e);
+	e->out->authenticated = e->phase == CRM_LOCKOUT_AUTHSUCC;
 	if (removed > 0) {
 		e->out->event = "unlocked";
+		e->out->audit = 1;
 		snprintf(e->out->detail, sizeof(e->out->detail),
 			 "%lld failures cleared by a successful login",
 			 (long long)removed);
@@ -640,10 +708,9 @@ evaluate(struct eval *e)
 	default:
 		return CRM_INVALID;
 	}
-	/* An outcome that is written or logged names the user. */
-	if (rc == CRM_OK && (strcmp(e->out->event, "lockout_ok") != 0 ||
-			     e->opts->common.debug))
-		rc = mask_unknown(e);
+	/* Names that are not accounts are logged as "(unknown)" unless
+	 * audit is set. */
+	e->out->user_masked = !e->known && !e->opts->audit;
 	return rc;
 }
 
@@ -659,10 +726,17 @@ pass(struct eval *e, enum crm_txn txn)
 	rc = crm_store_begin(e->ctx->store, txn);
 	if (rc != CRM_OK)
 		return rc;
-	rc = evaluate(e);
-	if (rc == CRM_OK && e->writing && e->out->verdict != CRM_FAIL &&
-	    strcmp(e->out->event, "lockout_ok") != 0)
-		rc = record(e->ctx, e->req, e->out, e->now);
+	rc = record_name(e->ctx, e->req->user, &e->known, e->record,
+			 sizeof(e->record));
+	if (rc == CRM_OK && e->req->rhost != NULL)
+		rc = rhost_key(e->opts, e->req->rhost, e->rhost,
+			       sizeof(e->rhost));
+	if (rc == CRM_OK)
+		rc = evaluate(e);
+	if (rc == CRM_OK && e->writing && e->out->audit &&
+	    e->out->verdict != CRM_FAIL)
+		rc = crm_ctx_record(e->ctx, MODULE_NAME, e->req, e->out,
+				    e->now);
 	if (rc != CRM_OK) {
 		crm_store_rollback(e->ctx->store);
 		return rc;
@@ -692,7 +766,6 @@ crm_lockout_decide(struct crm_ctx *ctx, const struct crm_lockout_opts *opts,
 	e.phase = phase;
 	e.req = req;
 	e.out = out;
-	e.known = -1;
 	e.now = crm_now_ms();
 
 	/* Failures always write; the other phases look first and write only
@@ -707,5 +780,103 @@ crm_lockout_decide(struct crm_ctx *ctx, const struct crm_lockout_opts *opts,
 	if (rc != CRM_OK)
 		crm_outcome_fail(out, rc, "%s: %s", crm_strerror(rc),
 				 crm_store_errmsg(ctx->store));
+	return rc;
+}
+
+/* ---- the administrator's side ---- */
+
+struct list_visit {
+	const char *asked;		/* the name asked for, or NULL */
+	int64_t now;
+	crm_lockout_entry_cb cb;
+	void *arg;
+	int seen;
+};
+
+static int
+visit_summary(void *arg, const struct crm_fail_summary *sum)
+{
+	struct list_visit *v = arg;
+	struct crm_lockout_entry entry;
+
+	memset(&entry, 0, sizeof(entry));
+	/* A keyed record shows what the administrator typed, or nothing
+	 * of the name at all. */
+	entry.user = strncmp(sum->user, UNKNOWN_PREFIX,
+			     sizeof(UNKNOWN_PREFIX) - 1) != 0 ? sum->user
+		   : v->asked != NULL ? v->asked : "(unknown)";
+	entry.failures = sum->failures;
+	entry.latest_ms = sum->latest_ms;
+	entry.last_rhost = sum->last_rhost;
+	entry.locked = sum->lock_until_ms >= 0 &&
+		       crm_lockout_lock_holds(sum->lock_until_ms, v->now);
+	entry.lock_until_ms = entry.locked ? sum->lock_until_ms : -1;
+	v->seen = 1;
+	return v->cb(v->arg, &entry);
+}
+
+int
+crm_lockout_list(struct crm_ctx *ctx, const char *user, int64_t now_ms,
+		 crm_lockout_entry_cb cb, void *arg)
+{
+	struct list_visit v = { user, now_ms, cb, arg, 0 };
+	struct crm_lockout_entry none;
+	char record[CRM_NAME_MAX];
+	int known, rc;
+
+	if (user != NULL) {
+		rc = record_name(ctx, user, &known, record, sizeof(record));
+		if (rc != CRM_OK)
+			return rc;
+	}
+	rc = crm_store_fail_list(ctx->store, user != NULL ? record : NULL, 0,
+				 visit_summary, &v);
+	if (rc != CRM_OK || user == NULL || v.seen)
+		return rc;
+	/* A name without records is shown with none, so that a script
+	 * reads 0 rather than an empty list. */
+	memset(&none, 0, sizeof(none));
+	none.user = user;
+	none.lock_until_ms = -1;
+	return cb(arg, &none);
+}
+
+int
+crm_lockout_reset_user(struct crm_ctx *ctx, const char *user,
+		       struct crm_lockout_reset *result)
+{
+	char record[CRM_NAME_MAX];
+	struct crm_lock lock;
+	int known, rc;
+
+	memset(result, 0, sizeof(*result));
+	rc = record_name(ctx, user, &known, record, sizeof(record));
+	if (rc == CRM_OK)
+		rc = crm_store_fail_reset(ctx->store, record,
+					  &result->failures_removed);
+	if (rc != CRM_OK)
+		return rc;
+	rc = crm_store_lock_get(ctx->store, record, &lock);
+	if (rc != CRM_OK && rc != CRM_NOTFOUND)
+		return rc;
+	result->had_lock = rc == CRM_OK;
+	if (result->failures_removed == 0 && !result->had_lock)
+		return CRM_NOTFOUND;
+	return crm_store_lock_clear(ctx->store, record);
+}
+
+int
+crm_lockout_reset_rhost(struct crm_ctx *ctx,
+			const struct crm_lockout_opts *opts, const char *rhost,
+			char *key, size_t keylen, int64_t *removed)
+{
+	int rc;
+
+	*removed = 0;
+	rc = rhost_key(opts, rhost, key, keylen);
+	if (rc == CRM_OK)
+		rc = crm_store_rhost_fail_reset(ctx->store, key, removed);
+	if (rc == CRM_OK && *removed == 0)
+		rc = CRM_NOTFOUND;
 	return rc;
 }

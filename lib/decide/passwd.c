@@ -18,29 +18,32 @@
 
 #define MODULE_NAME "pam_crm_passwd"
 
+#define PAM_FIELD(name) offsetof(struct crm_passwd_pam_opts, name)
+
 const struct crm_option crm_passwd_options[] = {
 	CRM_COMMON_OPTIONS(struct crm_passwd_opts),
-	{ "use_first_pass", CRM_OPT_BOOL,
-	  offsetof(struct crm_passwd_opts, use_first_pass), 0, 1, NULL,
-	  CRM_OPT_ARG_ONLY },
-	{ "try_first_pass", CRM_OPT_BOOL,
-	  offsetof(struct crm_passwd_opts, try_first_pass), 0, 1, NULL,
-	  CRM_OPT_ARG_ONLY },
+	{ "use_first_pass", CRM_OPT_BOOL, PAM_FIELD(use_first_pass), 0, 1,
+	  NULL, CRM_OPT_ARG_ONLY | CRM_OPT_PAM },
+	{ "try_first_pass", CRM_OPT_BOOL, PAM_FIELD(try_first_pass), 0, 1,
+	  NULL, CRM_OPT_ARG_ONLY | CRM_OPT_PAM },
 };
 
 const size_t crm_passwd_option_count =
 	sizeof(crm_passwd_options) / sizeof(crm_passwd_options[0]);
 
 void
-crm_passwd_defaults(struct crm_passwd_opts *opts)
+crm_passwd_defaults(struct crm_passwd_opts *opts,
+		    struct crm_passwd_pam_opts *pam)
 {
 	memset(opts, 0, sizeof(*opts));
 	crm_common_defaults(&opts->common);
+	if (pam != NULL)
+		memset(pam, 0, sizeof(*pam));
 }
 
 int
-crm_passwd_load(struct crm_passwd_opts *opts, int argc, const char **argv,
-		const struct crm_log *log)
+crm_passwd_load(struct crm_passwd_opts *opts, struct crm_passwd_pam_opts *pam,
+		int argc, const char **argv, const struct crm_log *log)
 {
 	struct crm_config_spec spec = {
 		.section = "passwd",
@@ -48,10 +51,40 @@ crm_passwd_load(struct crm_passwd_opts *opts, int argc, const char **argv,
 		.option_count = crm_passwd_option_count,
 		.values = opts,
 		.values_size = sizeof(*opts),
+		.pam_values = pam,
 	};
 
 	return crm_config_load(&spec, crm_default_conf(), argc, argv, NULL,
 			       log);
+}
+
+/*
+ * Hash a right password again when it is stored under an older scheme.
+ * Inside the write transaction of the login; a failure here is logged in
+ * the detail and does not refuse a login that is otherwise right.
+ */
+static int
+upgrade_hash(struct crm_ctx *ctx, const struct crm_user *user,
+	     const char *password, struct crm_outcome *out)
+{
+	char fresh[CRM_HASH_MAX];
+	int rc, old;
+
+	old = crm_hash_needs_upgrade(user->password_hash);
+	if (old <= 0)
+		return CRM_OK;
+	rc = crm_hash_password(password, fresh, sizeof(fresh));
+	if (rc == CRM_OK)
+		rc = crm_store_user_rehash(ctx->store, user->name,
+					   user->password_hash, fresh);
+	crm_cleanse(fresh, sizeof(fresh));
+	if (rc == CRM_OK || rc == CRM_NOTFOUND) {
+		if (rc == CRM_OK)
+			snprintf(out->detail, sizeof(out->detail),
+				 "password accepted; hash upgraded to yescrypt");
+		return CRM_OK;
+	}
+	return rc;
 }
 
 int
@@ -60,7 +93,6 @@ crm_passwd_verify(struct crm_ctx *ctx, const struct crm_passwd_opts *opts,
 		  struct crm_outcome *out)
 {
 	struct crm_user user;
-	struct crm_audit_event ev;
 	int64_t now = crm_now_ms();
 	int known, match, rc;
 
@@ -82,6 +114,7 @@ crm_passwd_verify(struct crm_ctx *ctx, const struct crm_passwd_opts *opts,
 	rc = crm_hash_verify(password != NULL ? password : "",
 			     known ? user.password_hash : NULL);
 	match = rc == CRM_OK;
+	out->audit = 1;
 	if (rc == CRM_INVALID) {
 		crm_outcome_fail(out, rc, "stored hash unreadable by libcrypt");
 		goto audit;
@@ -95,7 +128,13 @@ crm_passwd_verify(struct crm_ctx *ctx, const struct crm_passwd_opts *opts,
 	if (known && match) {
 		out->verdict = CRM_ALLOW;
 		out->event = "auth_ok";
+		out->authenticated = 1;
 		snprintf(out->detail, sizeof(out->detail), "password accepted");
+		/* The CRM account the front end may trust from here on;
+		 * pam_crm_role adds roles and scope to it. */
+		rc = crm_outcome_setenv(out, "CRM_USER", req->user);
+		if (rc != CRM_OK)
+			goto fail;
 	} else {
 		out->verdict = !known && opts->common.unknown ==
 				CRM_UNKNOWN_IGNORE ? CRM_IGNORE : CRM_DENY;
@@ -110,15 +149,10 @@ audit:
 	rc = crm_store_begin(ctx->store, CRM_TXN_WRITE);
 	if (rc != CRM_OK)
 		goto fail;
-	memset(&ev, 0, sizeof(ev));
-	ev.time_ms = now;
-	ev.req = req;
-	ev.user = out->user_masked ? "(unknown)" : NULL;
-	ev.module = MODULE_NAME;
-	ev.event = out->event;
-	ev.result = crm_audit_result(out->verdict);
-	ev.detail = out->detail;
-	rc = crm_ctx_audit(ctx, &ev, NULL);
+	if (out->verdict == CRM_ALLOW)
+		rc = upgrade_hash(ctx, &user, password, out);
+	if (rc == CRM_OK)
+		rc = crm_ctx_record(ctx, MODULE_NAME, req, out, now);
 	if (rc == CRM_OK && out->verdict == CRM_ALLOW)
 		rc = crm_store_user_touch_login(ctx->store, req->user, now);
 	if (rc != CRM_OK) {

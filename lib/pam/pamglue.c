@@ -41,14 +41,60 @@ get_string_item(pam_handle_t *pamh, int item, const char **out)
 	return rc;
 }
 
+/* Who our modules saw authenticate in this handle (pam_set_data). */
+#define AUTHENTICATED_DATA "pam_crm/" PACKAGE_VERSION "/authenticated"
+
+static void
+free_marker(pam_handle_t *pamh, void *data, int error_status)
+{
+	free(data);
+}
+
+static int
+mark_authenticated(pam_handle_t *pamh, const char *user)
+{
+	char *copy = strdup(user);
+
+	if (copy == NULL)
+		return PAM_BUF_ERR;
+	if (pam_set_data(pamh, AUTHENTICATED_DATA, copy, free_marker) !=
+	    PAM_SUCCESS) {
+		free(copy);
+		return PAM_BUF_ERR;
+	}
+	return PAM_SUCCESS;
+}
+
+/* The mark counts for the user it was set for only: a module that
+ * changes PAM_USER after authentication gets no free reset. */
+static int
+was_authenticated(pam_handle_t *pamh, const char *user)
+{
+	const void *data = NULL;
+
+	return pam_get_data(pamh, AUTHENTICATED_DATA, &data) == PAM_SUCCESS &&
+	       data != NULL && strcmp(data, user) == 0;
+}
+
+/* An address as one spelling (pamglue canonicalises every PAM_RHOST
+ * before anything counts, logs or audits it). */
+static int
+canonical_rhost(const char *rhost, char *out, size_t len)
+{
+	if ((size_t)snprintf(out, len, "%s", rhost) >= len)
+		return CRM_INVALID;
+	return CRM_OK;
+}
+
 int
-crm_pam_request(pam_handle_t *pamh, struct crm_request *req,
+crm_pam_request(pam_handle_t *pamh, struct crm_pam_items *items,
 		const struct crm_log *log)
 {
+	struct crm_request *req = &items->req;
 	const char *user = NULL;
 	int rc;
 
-	memset(req, 0, sizeof(*req));
+	memset(items, 0, sizeof(*items));
 	rc = pam_get_user(pamh, &user, NULL);
 	if (rc != PAM_SUCCESS) {
 		crm_log(log, LOG_NOTICE, "cannot determine the user: %s",
@@ -84,6 +130,15 @@ crm_pam_request(pam_handle_t *pamh, struct crm_request *req,
 			"or too long: refused");
 		return PAM_AUTH_ERR;
 	}
+	if (req->rhost != NULL) {
+		if (canonical_rhost(req->rhost, items->rhost,
+				    sizeof(items->rhost)) != CRM_OK) {
+			crm_log(log, LOG_ERR, "rhost too long: refused");
+			return PAM_AUTH_ERR;
+		}
+		req->rhost = items->rhost;
+	}
+	req->authenticated = was_authenticated(pamh, user);
 	return PAM_SUCCESS;
 }
 
@@ -93,9 +148,9 @@ ctx_cleanup(pam_handle_t *pamh, void *data, int error_status)
 	crm_ctx_close(data);
 }
 
-int
-crm_pam_context(pam_handle_t *pamh, const struct crm_common_opts *common,
-		const struct crm_log *log, struct crm_ctx **out)
+static int
+pam_context(pam_handle_t *pamh, const struct crm_common_opts *common,
+	    const struct crm_log *log, struct crm_ctx **out)
 {
 	char name[sizeof(CTX_DATA_PREFIX) + 2 * PATH_MAX + 2];
 	char err[2 * PATH_MAX];
@@ -111,25 +166,44 @@ crm_pam_context(pam_handle_t *pamh, const struct crm_common_opts *common,
 		ctx = (struct crm_ctx *)(uintptr_t)cached;
 		ctx->log = *log;	/* this module's pamh and debug */
 		*out = ctx;
-		return PAM_SUCCESS;
+		return CRM_OK;
 	}
 	rc = crm_ctx_open(common, log, &ctx, err, sizeof(err));
 	if (rc != CRM_OK) {
 		crm_log(log, LOG_ERR, "%s", err);
-		return rc == CRM_ENOMEM ? PAM_BUF_ERR : PAM_AUTH_ERR;
+		return rc;
 	}
 	if (pam_set_data(pamh, name, ctx, ctx_cleanup) != PAM_SUCCESS) {
 		crm_log(log, LOG_ERR, "cannot keep the database handle");
 		crm_ctx_close(ctx);
-		return PAM_BUF_ERR;
+		return CRM_ENOMEM;
 	}
 	*out = ctx;
-	return PAM_SUCCESS;
+	return CRM_OK;
 }
 
 void
-crm_pam_tell(pam_handle_t *pamh, int flags, int silent, int style,
-	     const char *message)
+crm_pam_decide(pam_handle_t *pamh, const struct crm_call *call,
+	       const struct crm_log *log, struct crm_outcome *out)
+{
+	struct crm_ctx *ctx = NULL;
+	int rc;
+
+	/* In-process only: broker=auto|always comes with crm-authd, and
+	 * chooses here, so that no module changes. */
+	rc = pam_context(pamh, crm_call_common(call), log, &ctx);
+	if (rc != CRM_OK) {
+		crm_outcome_init(out);
+		crm_outcome_fail(out, rc, "%s (database or key file)",
+				 crm_strerror(rc));
+		return;
+	}
+	crm_decide(ctx, call, out);
+}
+
+static void
+tell(pam_handle_t *pamh, int flags, int silent, int style,
+     const char *message)
 {
 	if (message == NULL || message[0] == '\0' || silent ||
 	    (flags & PAM_SILENT))
@@ -137,11 +211,11 @@ crm_pam_tell(pam_handle_t *pamh, int flags, int silent, int style,
 	pam_prompt(pamh, style, NULL, "%s", message);
 }
 
-int
-crm_pam_putenv(pam_handle_t *pamh, const char *name, const char *value,
-	       const struct crm_log *log)
+static int
+export(pam_handle_t *pamh, const char *name, const char *value,
+       const struct crm_log *log)
 {
-	char entry[CRM_NAME_MAX + CRM_MSG_MAX];
+	char entry[CRM_ENV_NAME_MAX + CRM_ENV_VALUE_MAX + 2];
 	int rc;
 
 	if ((size_t)snprintf(entry, sizeof(entry), "%s=%s", name, value) >=
@@ -156,10 +230,11 @@ crm_pam_putenv(pam_handle_t *pamh, const char *name, const char *value,
 	return rc;
 }
 
-void
-crm_pam_log_outcome(const struct crm_log *log, const char *module,
-		    const struct crm_request *req,
-		    const struct crm_outcome *out, const char *user_shown)
+/* One authpriv line per decision: module, event, user, rhost, detail,
+ * and the audit row's tag, which a log kept elsewhere witnesses. */
+static void
+log_outcome(const struct crm_log *log, const char *module,
+	    const struct crm_request *req, const struct crm_outcome *out)
 {
 	static const int priority[] = {
 		[CRM_ALLOW] = LOG_INFO,
@@ -167,13 +242,56 @@ crm_pam_log_outcome(const struct crm_log *log, const char *module,
 		[CRM_IGNORE] = LOG_INFO,
 		[CRM_FAIL] = LOG_ERR,
 	};
-	const char *user = user_shown != NULL ? user_shown
-			 : out->user_masked ? "(unknown)" : req->user;
+	const char *user = out->user_masked ? "(unknown)" : req->user;
 
 	crm_log(log, priority[out->verdict],
-		"%s: %s user=%s rhost=%s service=%s%s%s", module, out->event,
-		user != NULL ? user : "?",
+		"%s: %s user=%s rhost=%s service=%s%s%s%s%s", module,
+		out->event, user != NULL ? user : "?",
 		req->rhost != NULL ? req->rhost : "-",
 		req->service != NULL ? req->service : "-",
+		out->audit_tag[0] != '\0' ? " " : "", out->audit_tag,
 		out->detail[0] != '\0' ? ": " : "", out->detail);
+}
+
+int
+crm_pam_finish(pam_handle_t *pamh, const struct crm_pam_finish *how,
+	       const struct crm_request *req, const struct crm_outcome *out,
+	       const struct crm_log *log)
+{
+	size_t i;
+	int rc;
+
+	if (out->audit || out->verdict != CRM_ALLOW || how->debug)
+		log_outcome(log, how->module, req, out);
+	tell(pamh, how->flags, how->silent,
+	     out->message_style == CRM_MSG_INFO ? PAM_TEXT_INFO
+						: PAM_ERROR_MSG,
+	     out->message);
+	switch (out->verdict) {
+	case CRM_ALLOW:
+		for (i = 0; i < out->env_count; i++) {
+			rc = export(pamh, out->env[i].name, out->env[i].value,
+				    log);
+			if (rc != PAM_SUCCESS)
+				return rc == PAM_BUF_ERR ? rc : PAM_SYSTEM_ERR;
+		}
+		if (out->authenticated && req->user != NULL) {
+			rc = mark_authenticated(pamh, req->user);
+			if (rc != PAM_SUCCESS) {
+				crm_log(log, LOG_ERR, "cannot keep the "
+					"authentication mark");
+				return rc;
+			}
+		}
+		return PAM_SUCCESS;
+	case CRM_IGNORE:
+		return PAM_IGNORE;
+	case CRM_DENY:
+		if (how->fail_delay_usec > 0)
+			pam_fail_delay(pamh, how->fail_delay_usec);
+		return how->denied;
+	case CRM_FAIL:
+	default:
+		return out->status == CRM_ENOMEM ? PAM_BUF_ERR : how->denied;
+	}
 }

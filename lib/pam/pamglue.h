@@ -1,8 +1,11 @@
 /*
- * pamglue.h - the PAM side shared by every module: turning PAM items into
- * a crm_request, keeping one context per PAM handle, logging through
- * pam_syslog and talking to the user.  Built as its own convenience
- * library (libpamcrm_pam) so that nothing without PAM links it.
+ * pamglue.h - the PAM side shared by every module, and the only lib code
+ * that knows PAM: PAM items into a crm_request, the call to a decision,
+ * and the outcome back into a PAM return code, message, fail delay,
+ * environment and log line.  Built as its own convenience library
+ * (libpamcrm_pam) so that nothing without PAM links it.
+ *
+ * A module file is then: options, request, decide, finish.
  */
 #ifndef CRM_PAMGLUE_H
 #define CRM_PAMGLUE_H
@@ -10,37 +13,50 @@
 #include <security/pam_modules.h>
 
 #include "core/config.h"
-#include "core/context.h"
 #include "core/crm.h"
+#include "decide/decide.h"
 
 /* A log sink that writes through pam_syslog(pamh, ...). */
 void crm_pam_log_init(struct crm_log *log, pam_handle_t *pamh, int debug);
 
+/* The request of one module call; strings belong to the handle, or to
+ * this struct (the canonical address). */
+struct crm_pam_items {
+	struct crm_request req;
+	char rhost[CRM_RHOST_MAX];
+};
+
 /*
  * Read PAM_SERVICE, PAM_USER (asking for it if unset), PAM_RUSER,
- * PAM_RHOST and PAM_TTY into req.  Strings belong to the handle.
- * Returns a PAM code; a value that is too long or has control characters
- * is refused (PAM_AUTH_ERR for the user name, else PAM_SYSTEM_ERR).
+ * PAM_RHOST and PAM_TTY, and whether this handle saw the user
+ * authenticated by one of our modules.  Returns a PAM code; a value that
+ * is too long, not UTF-8 or has control characters is refused.
  */
-int crm_pam_request(pam_handle_t *pamh, struct crm_request *req,
+int crm_pam_request(pam_handle_t *pamh, struct crm_pam_items *items,
 		    const struct crm_log *log);
 
-/* The context for common's database and key, opened once per handle and
- * closed at pam_end.  Returns a PAM code; logs why on failure. */
-int crm_pam_context(pam_handle_t *pamh, const struct crm_common_opts *common,
-		    const struct crm_log *log, struct crm_ctx **out);
+/*
+ * The switch point: answer call in this process (the database handle is
+ * opened once per PAM handle and closed at pam_end), or, once crm-authd
+ * exists, through the broker.  Every failure on the way is an outcome of
+ * CRM_FAIL with the reason in its detail.
+ */
+void crm_pam_decide(pam_handle_t *pamh, const struct crm_call *call,
+		    const struct crm_log *log, struct crm_outcome *out);
 
-/* Show out->message unless silenced (the silent option or PAM_SILENT). */
-void crm_pam_tell(pam_handle_t *pamh, int flags, int silent, int style,
-		  const char *message);
+/* How a module ends: its PAM-only choices. */
+struct crm_pam_finish {
+	const char *module;		/* "pam_crm_lockout", for the log */
+	int flags;			/* the PAM flags of this call */
+	int silent;			/* the silent option */
+	int debug;			/* log outcomes that change nothing */
+	int denied;			/* PAM_AUTH_ERR or PAM_PERM_DENIED */
+	unsigned int fail_delay_usec;	/* on a denial; 0: none */
+};
 
-/* pam_putenv NAME=value; a failure is logged and returned (fail closed). */
-int crm_pam_putenv(pam_handle_t *pamh, const char *name, const char *value,
-		   const struct crm_log *log);
-
-/* One authpriv line per decision: module, event, user, rhost, detail. */
-void crm_pam_log_outcome(const struct crm_log *log, const char *module,
-			 const struct crm_request *req,
-			 const struct crm_outcome *out, const char *user_shown);
+/* Log, tell, delay, export and mark as the outcome says; the PAM code. */
+int crm_pam_finish(pam_handle_t *pamh, const struct crm_pam_finish *how,
+		   const struct crm_request *req,
+		   const struct crm_outcome *out, const struct crm_log *log);
 
 #endif

@@ -102,7 +102,7 @@ static const char *const migrations[] = {
 enum stmt_id {
 	ST_BEGIN_READ, ST_BEGIN_WRITE, ST_COMMIT, ST_ROLLBACK,
 	ST_USER_ADD, ST_USER_DEL, ST_USER_GET, ST_USER_STATUS,
-	ST_USER_PASSWORD, ST_USER_TOUCH, ST_USER_LIST,
+	ST_USER_PASSWORD, ST_USER_REHASH, ST_USER_TOUCH, ST_USER_LIST,
 	ST_ROLE_ADD, ST_ROLE_DEL, ST_ROLE_LIST, ST_ROLE_GRANT, ST_ROLE_REVOKE,
 	ST_USER_ROLES,
 	ST_FAIL_ADD, ST_FAIL_COUNT, ST_FAIL_RESET, ST_FAIL_PRUNE,
@@ -135,6 +135,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_USER_PASSWORD] =
 		"UPDATE users SET password_hash = ?2, password_changed = ?3,"
 		" must_change = 0 WHERE name = ?1",
+	/* Only the hash: the password is the same, its age too. */
+	[ST_USER_REHASH] =
+		"UPDATE users SET password_hash = ?3"
+		" WHERE name = ?1 AND password_hash = ?2",
 	[ST_USER_TOUCH] = "UPDATE users SET last_login = ?2 WHERE name = ?1",
 	[ST_USER_LIST] =
 		"SELECT id, name, dept, NULL, status, suspended_until,"
@@ -660,6 +664,21 @@ crm_store_user_set_password(struct crm_store *s, const char *name,
 	bind_text(st, 1, name);
 	bind_text(st, 2, password_hash);
 	sqlite3_bind_int64(st, 3, now_ms);
+	return run_changed(s, st);
+}
+
+int
+crm_store_user_rehash(struct crm_store *s, const char *name,
+		      const char *old_hash, const char *new_hash)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_USER_REHASH, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, name);
+	bind_text(st, 2, old_hash);
+	bind_text(st, 3, new_hash);
 	return run_changed(s, st);
 }
 

@@ -93,6 +93,11 @@ int crm_store_user_set_status(struct crm_store *store, const char *name,
 			      enum crm_user_status status, int64_t until_ms);
 int crm_store_user_set_password(struct crm_store *store, const char *name,
 				const char *password_hash, int64_t now_ms);
+/* Replace the hash of the same password (an upgrade of its scheme) when
+ * it is still old_hash; password_changed stays.  CRM_NOTFOUND when the
+ * hash changed meanwhile. */
+int crm_store_user_rehash(struct crm_store *store, const char *name,
+			  const char *old_hash, const char *new_hash);
 int crm_store_user_touch_login(struct crm_store *store, const char *name,
 			       int64_t now_ms);
 

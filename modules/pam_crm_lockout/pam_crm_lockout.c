@@ -1,18 +1,16 @@
 /*
  * pam_crm_lockout - failed-login lockout over the pam-crm database.
  *
- * PAM glue only: options and items in, lib/lockout.c decides, the outcome
- * becomes a return code, a message and a log line.
+ * PAM glue only: options, request, decide (lib/decide/lockout.c), finish.
  */
 #include "autoconfig.h"
 
-#include <string.h>
 #include <syslog.h>
 
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 
-#include "decide/lockout.h"
+#include "decide/decide.h"
 #include "pam/pamglue.h"
 
 #define MODULE_NAME "pam_crm_lockout"
@@ -24,60 +22,43 @@ static int
 run(pam_handle_t *pamh, int flags, int argc, const char **argv,
     int account)
 {
-	int denied = account ? PAM_PERM_DENIED : PAM_AUTH_ERR;
 	struct crm_lockout_opts opts;
-	struct crm_request req;
+	struct crm_lockout_pam_opts pam;
+	struct crm_pam_items items;
 	struct crm_outcome out;
-	struct crm_ctx *ctx = NULL;
+	struct crm_call call;
 	struct crm_log log;
-	enum crm_lockout_phase phase;
+	struct crm_pam_finish how = {
+		.module = MODULE_NAME,
+		.flags = flags,
+		.denied = account ? PAM_PERM_DENIED : PAM_AUTH_ERR,
+	};
 	int rc;
 
-	crm_lockout_defaults(&opts);
+	crm_lockout_defaults(&opts, &pam);
 	crm_pam_log_init(&log, pamh, 0);
 	if (!account)
-		opts.phase = CRM_LOCKOUT_PREAUTH;
-	if (crm_lockout_load(&opts, argc, argv, &log) != CRM_OK) {
+		pam.phase = CRM_LOCKOUT_PREAUTH;
+	if (crm_lockout_load(&opts, &pam, argc, argv, &log) != CRM_OK) {
 		pam_syslog(pamh, LOG_ERR, "configuration unusable: denying");
-		return denied;
+		return how.denied;
 	}
-	log.debug = opts.common.debug;
-	phase = account ? CRM_LOCKOUT_ACCOUNT : (enum crm_lockout_phase)opts.phase;
+	log.debug = how.debug = opts.common.debug;
+	how.silent = opts.common.silent;
+	how.fail_delay_usec = pam.nodelay ? 0 : DENY_DELAY_USEC;
 
-	rc = crm_pam_request(pamh, &req, &log);
+	rc = crm_pam_request(pamh, &items, &log);
 	if (rc != PAM_SUCCESS) {
-		rc = rc == PAM_INCOMPLETE ? rc : denied;
+		rc = rc == PAM_INCOMPLETE ? rc : how.denied;
 		goto out;
 	}
-	rc = crm_pam_context(pamh, &opts.common, &log, &ctx);
-	if (rc != PAM_SUCCESS) {
-		rc = rc == PAM_BUF_ERR ? rc : denied;
-		goto out;
-	}
-
-	crm_lockout_decide(ctx, &opts, phase, &req, &out);
-	if (strcmp(out.event, "lockout_ok") != 0 || opts.common.debug)
-		crm_pam_log_outcome(&log, MODULE_NAME, &req, &out, NULL);
-
-	switch (out.verdict) {
-	case CRM_ALLOW:
-		rc = PAM_SUCCESS;
-		break;
-	case CRM_IGNORE:
-		rc = PAM_IGNORE;
-		break;
-	case CRM_DENY:
-		crm_pam_tell(pamh, flags, opts.common.silent, PAM_ERROR_MSG,
-			     out.message);
-		if (!opts.nodelay)
-			pam_fail_delay(pamh, DENY_DELAY_USEC);
-		rc = denied;
-		break;
-	case CRM_FAIL:
-	default:
-		rc = out.status == CRM_ENOMEM ? PAM_BUF_ERR : denied;
-		break;
-	}
+	call.kind = CRM_DECIDE_LOCKOUT;
+	call.req = &items.req;
+	call.u.lockout.opts = &opts;
+	call.u.lockout.phase = account ? CRM_LOCKOUT_ACCOUNT
+				       : (enum crm_lockout_phase)pam.phase;
+	crm_pam_decide(pamh, &call, &log, &out);
+	rc = crm_pam_finish(pamh, &how, &items.req, &out, &log);
 out:
 	crm_lockout_free(&opts);
 	return rc;

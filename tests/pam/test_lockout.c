@@ -339,6 +339,86 @@ audit_chain_verifies_and_breaks_when_edited(void **state)
 				    "verify", NULL), 1);
 }
 
+/*
+ * linux-pam #842 done better: an account phase in a service whose auth
+ * is not ours (here pam_permit) would clear the count, and alternating
+ * two wrong guesses with one such call gave unlimited guesses.
+ */
+static void
+account_phase_alone_never_clears_failures(void **state)
+{
+	struct login l;
+	int round;
+
+	lockout_conf("deny = 3\nunlock_time = 600\n");
+	for (round = 0; round < 2; round++) {
+		login_refused("alice", "guess", &l);
+		assert_string_equal(l.errors, "");
+		fx_login("crm-nopasswd", "alice", NULL, NULL, &l);
+		assert_int_equal(l.auth_rc, PAM_SUCCESS);
+		assert_int_equal(l.acct_rc, PAM_SUCCESS);
+	}
+	/* The account calls cleared nothing: the third guess locks. */
+	assert_int_equal(fx_failures(&fx, "alice"), 2);
+	login_refused("alice", "guess", &l);
+	assert_non_null(strstr(l.errors, "The account is locked"));
+	login_refused("alice", "alice-Correct-Horse-1", &l);
+	assert_non_null(strstr(l.errors, "The account is locked"));
+	/* And the account phase alone refuses the locked user. */
+	fx_login("crm-nopasswd", "alice", NULL, NULL, &l);
+	assert_int_equal(l.acct_rc, PAM_PERM_DENIED);
+	assert_non_null(strstr(l.errors, "The account is locked"));
+}
+
+/* A password typed into the user field must not be kept as typed. */
+static void
+unknown_names_are_stored_keyed(void **state)
+{
+	struct login l;
+	char out[8192];
+
+	login_refused("Tr0ub4dor&3-typed-as-name", "whatever", &l);
+	/* tests/pam/test_passwd.c reads the database file for it. */
+	assert_int_equal(fx_crmauth(&fx, NULL, out, sizeof(out), "lockout",
+				    "show", NULL), 0);
+	assert_null(strstr(out, "Tr0ub4dor"));
+	assert_non_null(strstr(out, "(unknown)"));
+	/* Counting still works per name: asked by name, it is found. */
+	assert_int_equal(fx_failures(&fx, "Tr0ub4dor&3-typed-as-name"), 1);
+	assert_int_equal(fx_failures(&fx, "another-unknown"), 0);
+	assert_int_equal(fx_crmauth(&fx, NULL, out, sizeof(out), "lockout",
+				    "reset", "Tr0ub4dor&3-typed-as-name",
+				    NULL), 0);
+	assert_int_equal(fx_failures(&fx, "Tr0ub4dor&3-typed-as-name"), 0);
+}
+
+/* With per-role thresholds, "locked" after two tries tells who is an
+ * admin; lock_message=generic says nothing of a lock. */
+static void
+generic_lock_message_reveals_no_role(void **state)
+{
+	struct login admin, plain;
+	int i;
+
+	assert_int_equal(fx_crmauth(&fx, NULL, NULL, 0, "role", "add", "admin",
+				    "--scope", "company", NULL), 0);
+	assert_int_equal(fx_crmauth(&fx, NULL, NULL, 0, "role", "grant", "bob",
+				    "admin", NULL), 0);
+	lockout_conf("deny = 5\nlock_message = generic\n"
+		     "[lockout.role.admin]\ndeny = 2\n");
+	for (i = 0; i < 3; i++) {
+		login_refused("bob", "wrong", &admin);
+		login_refused("alice", "wrong", &plain);
+		assert_string_equal(admin.errors, plain.errors);
+		assert_null(strstr(admin.errors, "locked"));
+	}
+	/* bob is locked all the same, alice is not. */
+	login_refused("bob", "bob-Battery-Staple-2", &admin);
+	assert_string_equal(admin.errors, "");
+	login_ok("alice", "alice-Correct-Horse-1");
+	assert_true(fx_audit_count(&fx, "bob", "locked") >= 2);
+}
+
 int
 main(void)
 {
@@ -356,6 +436,9 @@ main(void)
 		T(per_role_threshold),
 		T(silence_hides_messages_not_decisions),
 		T(audit_chain_verifies_and_breaks_when_edited),
+		T(account_phase_alone_never_clears_failures),
+		T(unknown_names_are_stored_keyed),
+		T(generic_lock_message_reveals_no_role),
 #undef T
 	};
 

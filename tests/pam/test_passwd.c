@@ -45,6 +45,18 @@ login(const char *user, const char *password)
 	return l.auth_rc;
 }
 
+/* Whether the query returns a row: json() of junk is an error the
+ * sqlite3 shell exits non-zero on, evaluated only when there is none. */
+static int
+sql_holds(const char *query)
+{
+	char sql[1024];
+
+	snprintf(sql, sizeof(sql), "SELECT json('no') WHERE NOT EXISTS (%s);",
+		 query);
+	return fx_sql(&fx, sql) == 0;
+}
+
 static void
 imported_hashes_verify(void **state)
 {
@@ -55,6 +67,16 @@ imported_hashes_verify(void **state)
 		"'$6$saltsalt$TVLlQcbpFVof5W3Yz4DTP6gRstiNuHwwTt6GLc1E5n0U0aDe"
 		"hy0S5knV8wiOQSpT0Y77vwPZN.Pq.H91p5hVO1' WHERE name = 'olduser'"),
 		0);
+	assert_int_equal(login("olduser", "Secret"), PAM_AUTH_ERR);
+	assert_true(sql_holds("SELECT 1 FROM users WHERE name = 'olduser' AND "
+			      "password_hash LIKE '$6$%'"));
+	assert_int_equal(login("olduser", "secret"), PAM_SUCCESS);
+	/* The first good login stores it again as yescrypt, so that it
+	 * answers in the time every account does; its age is kept. */
+	assert_true(sql_holds("SELECT 1 FROM users WHERE name = 'olduser' AND "
+			      "password_hash LIKE '$y$%' AND "
+			      "password_changed = 0"));
+	assert_int_equal(fx_audit_count(&fx, "olduser", "auth_ok"), 1);
 	assert_int_equal(login("olduser", "secret"), PAM_SUCCESS);
 	assert_int_equal(login("olduser", "Secret"), PAM_AUTH_ERR);
 }
@@ -112,6 +134,10 @@ secrets_never_reach_the_database_the_audit_or_the_log(void **state)
 	snprintf(wal, sizeof(wal), "%s-wal", fx.db);
 	assert_false(file_holds(fx.db, password));
 	assert_false(file_holds(wal, password));
+	/* The failure of a name that is no account is counted under a
+	 * keyed hash, never under what was typed. */
+	assert_false(file_holds(fx.db, typed_as_user));
+	assert_false(file_holds(wal, typed_as_user));
 
 	assert_int_equal(fx_crmauth(&fx, NULL, out, sizeof(out), "--json",
 				    "audit", NULL), 0);

@@ -28,7 +28,9 @@ struct trail {
 static void
 open_trail(struct trail *t, int rows)
 {
-	struct crm_request req = { "crm", "alice", NULL, "10.0.0.1", NULL };
+	struct crm_request req = {
+		.service = "crm", .user = "alice", .rhost = "10.0.0.1",
+	};
 	char err[512], detail[64], wal[4200];
 	int i;
 

@@ -19,6 +19,7 @@
 
 static char conf_path[4096];
 static char logged[8192];
+static struct crm_lockout_pam_opts pam_opts;
 
 static void
 capture(void *arg, int priority, const char *fmt, va_list ap)
@@ -54,8 +55,8 @@ load(struct crm_lockout_opts *opts, int argc, const char **argv)
 	for (i = 0; i < argc; i++)
 		args[i + 1] = argv[i];
 	logged[0] = '\0';
-	crm_lockout_defaults(opts);
-	return crm_lockout_load(opts, argc + 1, args, &log_sink);
+	crm_lockout_defaults(opts, &pam_opts);
+	return crm_lockout_load(opts, &pam_opts, argc + 1, args, &log_sink);
 }
 
 static void
@@ -101,7 +102,7 @@ unknown_names_are_logged_and_ignored(void **state)
 	assert_non_null(strstr(logged, "unknown option no_such_option"));
 	/* Another module's section is none of this module's business. */
 	assert_null(strstr(logged, "whatever"));
-	assert_int_equal(opts.phase, CRM_LOCKOUT_AUTHFAIL);
+	assert_int_equal(pam_opts.phase, CRM_LOCKOUT_AUTHFAIL);
 	crm_lockout_free(&opts);
 }
 
@@ -136,8 +137,8 @@ named_file_must_exist(void **state)
 	const char *args[] = { "conf=/nonexistent/pam_crm.conf" };
 
 	logged[0] = '\0';
-	crm_lockout_defaults(&opts);
-	assert_int_equal(crm_lockout_load(&opts, 1, args, &log_sink),
+	crm_lockout_defaults(&opts, NULL);
+	assert_int_equal(crm_lockout_load(&opts, NULL, 1, args, &log_sink),
 			 CRM_INVALID);
 	assert_non_null(strstr(logged, "/nonexistent/pam_crm.conf"));
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "decide/lockout.h"
 #include "store/store.h"
 
 #include "crmauth.h"
@@ -32,7 +33,8 @@ struct user_fail {
 	char *last_rhost;
 	int64_t failures;
 	int64_t latest_ms;
-	int64_t lock_until_ms;		/* -1 none, 0 until an admin resets */
+	int locked;			/* a lock holds now */
+	int64_t lock_until_ms;		/* when locked: 0 until an admin */
 };
 
 struct rhost_fail {
@@ -68,7 +70,7 @@ grow(void **items, size_t *cap, size_t count, size_t size)
 }
 
 static int
-user_fail_cb(void *arg, const struct crm_fail_summary *sum)
+user_fail_cb(void *arg, const struct crm_lockout_entry *sum)
 {
 	struct lockout_report *report = arg;
 	struct user_fail *entry;
@@ -91,6 +93,7 @@ user_fail_cb(void *arg, const struct crm_fail_summary *sum)
 	}
 	entry->failures = sum->failures;
 	entry->latest_ms = sum->latest_ms;
+	entry->locked = sum->locked;
 	entry->lock_until_ms = sum->lock_until_ms;
 	report->nusers++;
 	return 0;
@@ -134,24 +137,15 @@ lockout_report_free(struct lockout_report *report)
 	memset(report, 0, sizeof(*report));
 }
 
-/* A lock holds while its time has not passed; one that has passed is
- * cleared by the module at the next login. */
 static int
-lock_holds(const struct user_fail *entry, int64_t now_ms)
-{
-	return entry->lock_until_ms == 0 || entry->lock_until_ms > now_ms;
-}
-
-static int
-lockout_read(struct crmauth *ca, const char *user,
+lockout_read(struct crmauth *ca, const char *user, int64_t now_ms,
 	     struct lockout_report *report)
 {
 	int rc;
 
 	if ((rc = crm_store_begin(ca->ctx->store, CRM_TXN_READ)) != CRM_OK)
 		return rc;
-	rc = crm_store_fail_list(ca->ctx->store, user, 0, user_fail_cb,
-				 report);
+	rc = crm_lockout_list(ca->ctx, user, now_ms, user_fail_cb, report);
 	/* Address blocks belong to no user: shown with the full list. */
 	if (rc == CRM_OK && user == NULL)
 		rc = crm_store_rhost_fail_list(ca->ctx->store, 0,
@@ -160,17 +154,6 @@ lockout_read(struct crmauth *ca, const char *user,
 		rc = crm_store_commit(ca->ctx->store);
 	else
 		crm_store_rollback(ca->ctx->store);
-	if (rc == CRM_OK && user != NULL && report->nusers == 0) {
-		/* A user without records is shown with none, so that a
-		 * script reads 0 rather than an empty list. */
-		struct crm_fail_summary none = {
-			.user = user, .failures = 0, .first_ms = 0,
-			.latest_ms = 0, .last_rhost = NULL,
-			.lock_until_ms = -1, .lock_failures = 0,
-		};
-
-		rc = user_fail_cb(report, &none);
-	}
 	return rc;
 }
 
@@ -190,7 +173,7 @@ lockout_json(const struct lockout_report *report, int64_t now_ms)
 		goto out;
 	for (i = 0; i < report->nusers; i++) {
 		u = &report->users[i];
-		locked = u->lock_until_ms >= 0 && lock_holds(u, now_ms);
+		locked = u->locked;
 		if ((obj = json_object_new_object()) == NULL ||
 		    ca_json_str(obj, "user", u->user) != CRM_OK ||
 		    ca_json_int(obj, "failures", u->failures) != CRM_OK ||
@@ -234,7 +217,7 @@ lock_text(const struct user_fail *entry, int64_t now_ms, char *buf,
 {
 	char until[64];
 
-	if (entry->lock_until_ms < 0 || !lock_holds(entry, now_ms)) {
+	if (!entry->locked) {
 		snprintf(buf, len, "no");
 	} else if (entry->lock_until_ms == 0) {
 		snprintf(buf, len, "until admin reset");
@@ -316,11 +299,11 @@ lockout_show(struct crmauth *ca, int argc, char **argv)
 	}
 	if ((rc = ca_open(ca)) != CRM_OK)
 		return ca_exit_code(rc);
-	if ((rc = lockout_read(ca, user, &report)) != CRM_OK) {
+	now_ms = crm_now_ms();
+	if ((rc = lockout_read(ca, user, now_ms, &report)) != CRM_OK) {
 		ret = ca_fail(ca, rc, "lockout show");
 		goto out;
 	}
-	now_ms = crm_now_ms();
 	rc = ca->json ? lockout_json(&report, now_ms) :
 	     lockout_table(&report, now_ms, user == NULL);
 	if (rc != CRM_OK) {
@@ -339,39 +322,28 @@ static int
 reset_user(struct crmauth *ca, const char *user)
 {
 	char detail[CRM_DETAIL_MAX];
-	struct crm_lock lock;
-	int64_t removed = 0;
-	int rc, had_lock, ret;
+	struct crm_lockout_reset result;
+	int rc, ret;
 
 	if ((rc = ca_begin(ca)) != CRM_OK)
 		return ca_exit_code(rc);
-	/* Unknown names are counted too (SPEC): no user lookup here. */
-	rc = crm_store_fail_reset(ca->ctx->store, user, &removed);
-	if (rc != CRM_OK) {
-		ret = ca_fail(ca, rc, "lockout reset %s", user);
-		goto out;
-	}
-	/* Asked first: clearing says nothing about what was there. */
-	rc = crm_store_lock_get(ca->ctx->store, user, &lock);
-	if (rc != CRM_OK && rc != CRM_NOTFOUND) {
-		ret = ca_fail(ca, rc, "lockout reset %s", user);
-		goto out;
-	}
-	had_lock = rc == CRM_OK;
-	/* Nothing recorded: most likely a misspelled name, which the
-	 * administrator should hear about (as for any other record). */
-	if (removed == 0 && !had_lock) {
+	/* Unknown names are counted too (SPEC): the lib finds their keyed
+	 * record from the name typed here. */
+	rc = crm_lockout_reset_user(ca->ctx, user, &result);
+	if (rc == CRM_NOTFOUND) {
+		/* Most likely a misspelled name, which the administrator
+		 * should hear about (as for any other record). */
 		ca_warn("lockout %s: no failures or lock recorded", user);
 		ret = CA_EXIT_REFUSED;
 		goto out;
 	}
-	rc = crm_store_lock_clear(ca->ctx->store, user);
 	if (rc != CRM_OK) {
 		ret = ca_fail(ca, rc, "lockout reset %s", user);
 		goto out;
 	}
 	ca_detail(detail, sizeof(detail), "failures removed=%lld lock=%s",
-		  (long long)removed, had_lock ? "cleared" : "none");
+		  (long long)result.failures_removed,
+		  result.had_lock ? "cleared" : "none");
 	rc = ca_commit(ca, user, "admin:lockout reset", detail);
 	if (rc != CRM_OK) {
 		ret = ca_exit_code(rc);
@@ -379,45 +351,72 @@ reset_user(struct crmauth *ca, const char *user)
 	}
 	ca_done(ca, "admin:lockout reset", user,
 		"lockout of %s reset: %lld failures removed, %s", user,
-		(long long)removed, had_lock ? "lock cleared" : "was not locked");
+		(long long)result.failures_removed,
+		result.had_lock ? "lock cleared" : "was not locked");
 	ret = CA_EXIT_OK;
 out:
 	ca_abort(ca);
 	return ret;
 }
 
+/* The [lockout] options as the module reads them: the address is
+ * counted as the module counts it (canonical, IPv6 per prefix). */
+static int
+load_lockout_opts(struct crmauth *ca, struct crm_lockout_opts *opts)
+{
+	char conf_arg[PATH_MAX + 8];
+	const char *argv[1];
+	int argc = 0;
+
+	crm_lockout_defaults(opts, NULL);
+	if (ca->args.conf != NULL) {
+		if ((size_t)snprintf(conf_arg, sizeof(conf_arg), "conf=%s",
+				     ca->args.conf) >= sizeof(conf_arg))
+			return CRM_INVALID;
+		argv[argc++] = conf_arg;
+	}
+	return crm_lockout_load(opts, NULL, argc, argv, &ca->log);
+}
+
 static int
 reset_rhost(struct crmauth *ca, const char *rhost)
 {
-	char detail[CRM_DETAIL_MAX];
+	char detail[CRM_DETAIL_MAX], key[CRM_RHOST_MAX + 8];
+	struct crm_lockout_opts opts;
 	int64_t removed = 0;
 	int rc, ret;
 
-	if ((rc = ca_begin(ca)) != CRM_OK)
+	if ((rc = load_lockout_opts(ca, &opts)) != CRM_OK)
 		return ca_exit_code(rc);
-	rc = crm_store_rhost_fail_reset(ca->ctx->store, rhost, &removed);
-	if (rc != CRM_OK) {
-		ret = ca_fail(ca, rc, "lockout reset --rhost %s", rhost);
+	if ((rc = ca_begin(ca)) != CRM_OK) {
+		ret = ca_exit_code(rc);
 		goto out;
 	}
-	if (removed == 0) {
+	rc = crm_lockout_reset_rhost(ca->ctx, &opts, rhost, key, sizeof(key),
+				     &removed);
+	if (rc == CRM_NOTFOUND) {
 		ca_warn("lockout --rhost %s: no failures recorded", rhost);
 		ret = CA_EXIT_REFUSED;
 		goto out;
 	}
+	if (rc != CRM_OK) {
+		ret = ca_fail(ca, rc, "lockout reset --rhost %s", rhost);
+		goto out;
+	}
 	ca_detail(detail, sizeof(detail), "rhost=%s failures removed=%lld",
-		  rhost, (long long)removed);
+		  key, (long long)removed);
 	rc = ca_commit(ca, NULL, "admin:lockout reset", detail);
 	if (rc != CRM_OK) {
 		ret = ca_exit_code(rc);
 		goto out;
 	}
-	ca_done(ca, "admin:lockout reset", rhost,
-		"address %s reset: %lld failures removed", rhost,
+	ca_done(ca, "admin:lockout reset", key,
+		"address %s reset: %lld failures removed", key,
 		(long long)removed);
 	ret = CA_EXIT_OK;
 out:
 	ca_abort(ca);
+	crm_lockout_free(&opts);
 	return ret;
 }
 

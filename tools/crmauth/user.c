@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/hash.h"
+#include "decide/lockout.h"
 #include "store/store.h"
 
 #include "crmauth.h"
@@ -530,28 +531,34 @@ out:
 
 /* ---- user show ---- */
 
-/* Whether a lock holds now, and until when (0: until an admin resets). */
+struct lock_state {
+	int locked;
+	int64_t until_ms;		/* 0: until an admin resets */
+};
+
+static int
+lock_state_cb(void *arg, const struct crm_lockout_entry *entry)
+{
+	struct lock_state *state = arg;
+
+	state->locked = entry->locked;
+	state->until_ms = entry->locked ? entry->lock_until_ms : 0;
+	return 0;
+}
+
+/* Whether a lock holds now, and until when, by the lockout rules. */
 static int
 user_lock_state(struct crmauth *ca, const char *name, int *locked,
 		int64_t *until_ms)
 {
-	struct crm_lock lock;
+	struct lock_state state = { 0, 0 };
 	int rc;
 
-	*locked = 0;
-	*until_ms = 0;
-	rc = crm_store_lock_get(ca->ctx->store, name, &lock);
-	if (rc == CRM_NOTFOUND)
-		return CRM_OK;
-	if (rc != CRM_OK)
-		return rc;
-	/* A lock whose time has passed is cleared by the module at the
-	 * next login; it no longer holds. */
-	if (lock.until_ms == 0 || lock.until_ms > crm_now_ms()) {
-		*locked = 1;
-		*until_ms = lock.until_ms;
-	}
-	return CRM_OK;
+	rc = crm_lockout_list(ca->ctx, name, crm_now_ms(), lock_state_cb,
+			      &state);
+	*locked = state.locked;
+	*until_ms = state.until_ms;
+	return rc;
 }
 
 static int

@@ -1,0 +1,40 @@
+/*
+ * decide.c - the one switch from a call to the decision that answers it.
+ */
+#include "autoconfig.h"
+
+#include "decide/decide.h"
+
+const struct crm_common_opts *
+crm_call_common(const struct crm_call *call)
+{
+	switch (call->kind) {
+	case CRM_DECIDE_LOCKOUT:
+		return &call->u.lockout.opts->common;
+	case CRM_DECIDE_PASSWD:
+		return &call->u.passwd.opts->common;
+	}
+	return NULL;
+}
+
+int
+crm_decide(struct crm_ctx *ctx, const struct crm_call *call,
+	   struct crm_outcome *out)
+{
+	switch (call->kind) {
+	case CRM_DECIDE_LOCKOUT:
+		crm_lockout_decide(ctx, call->u.lockout.opts,
+				   call->u.lockout.phase, call->req, out);
+		break;
+	case CRM_DECIDE_PASSWD:
+		crm_passwd_verify(ctx, call->u.passwd.opts, call->req,
+				  call->u.passwd.password, out);
+		break;
+	default:
+		crm_outcome_init(out);
+		crm_outcome_fail(out, CRM_INVALID, "unknown decision %d",
+				 (int)call->kind);
+		break;
+	}
+	return out->verdict == CRM_FAIL ? (int)out->status : CRM_OK;
+}

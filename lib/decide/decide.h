@@ -1,0 +1,45 @@
+/*
+ * decide.h - every decision behind one call: what is asked (which
+ * decision, its options, the request, a secret) in, an outcome out.
+ *
+ * This is the shape a broker serialises: a module in an unprivileged
+ * front end sends the call to crm-authd and gets the outcome back; a
+ * privileged one runs crm_decide itself.  Nothing here knows PAM.
+ */
+#ifndef CRM_DECIDE_H
+#define CRM_DECIDE_H
+
+#include "core/context.h"
+#include "core/crm.h"
+#include "decide/lockout.h"
+#include "decide/passwd.h"
+
+enum crm_decision {
+	CRM_DECIDE_LOCKOUT,
+	CRM_DECIDE_PASSWD,
+};
+
+struct crm_call {
+	enum crm_decision kind;
+	const struct crm_request *req;
+	union {
+		struct {
+			const struct crm_lockout_opts *opts;
+			enum crm_lockout_phase phase;
+		} lockout;
+		struct {
+			const struct crm_passwd_opts *opts;
+			const char *password;	/* the secret; never logged */
+		} passwd;
+	} u;
+};
+
+/* Which database, key and timeouts the call's options name. */
+const struct crm_common_opts *crm_call_common(const struct crm_call *call);
+
+/* Returns what the outcome says: CRM_OK unless out->verdict is CRM_FAIL,
+ * then out->status. */
+int crm_decide(struct crm_ctx *ctx, const struct crm_call *call,
+	       struct crm_outcome *out);
+
+#endif
