@@ -55,7 +55,10 @@ crm_key_load(const char *path, struct crm_key **out, char *err,
 	int fd = -1, rc = CRM_EKEY;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO for reading would wait for a writer,
+	 * and hang every login behind it; opened this way it is refused by
+	 * the type check below.  A regular file ignores the flag. */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(err, errlen, "key file %s: %s", path, strerror(errno));
 		goto out;
