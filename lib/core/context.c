@@ -45,6 +45,12 @@ crm_ctx_open(const struct crm_common_opts *common, const struct crm_log *log,
 			    common->busy_timeout_ms, &ctx->store, err, errlen);
 	if (rc == CRM_OK)
 		rc = crm_key_load(common->keyfile, &ctx->key, err, errlen);
+	if (rc == CRM_OK) {
+		rc = crm_ctx_key_verify(ctx->store, ctx->key, ctx->db,
+					ctx->keyfile, err, errlen);
+		if (rc == CRM_NOTFOUND)
+			rc = CRM_EKEY;
+	}
 	if (rc != CRM_OK) {
 		crm_ctx_close(ctx);
 		return rc;
@@ -61,6 +67,64 @@ crm_ctx_close(struct crm_ctx *ctx)
 	crm_store_close(ctx->store);
 	crm_key_free(ctx->key);
 	free(ctx);
+}
+
+int
+crm_ctx_key_verify(struct crm_store *store, const struct crm_key *key,
+		   const char *db, const char *keyfile, char *err,
+		   size_t errlen)
+{
+	unsigned char want[CRM_HMAC_LEN], have[CRM_HMAC_LEN];
+	size_t got = 0;
+	int rc;
+
+	rc = crm_key_check_value(key, want);
+	if (rc != CRM_OK) {
+		snprintf(err, errlen, "key file %s: cannot compute its key "
+			 "check value: %s", keyfile, crm_strerror(rc));
+		goto out;
+	}
+	rc = crm_store_meta_get(store, CRM_KEY_CHECK_META, have, sizeof(have),
+				&got);
+	if (rc == CRM_NOTFOUND) {
+		snprintf(err, errlen, "database %s holds no key check value: "
+			 "run \"crmauth init\" with the key file it was made "
+			 "with (%s) to record one", db, keyfile);
+		goto out;
+	}
+	if (rc != CRM_OK) {
+		snprintf(err, errlen, "database %s: key check value: %s: %s",
+			 db, crm_strerror(rc), crm_store_errmsg(store));
+		goto out;
+	}
+	/* A key that is not the database's would make every audit row look
+	 * forged and every sealed secret unreadable, or worse, chain new
+	 * rows no one can verify: refuse it before any use. */
+	if (got != sizeof(want) || !crm_equal(want, have, sizeof(want))) {
+		snprintf(err, errlen, "key file %s does not match database %s "
+			 "(key check value differs)", keyfile, db);
+		rc = CRM_EKEY;
+		goto out;
+	}
+	rc = CRM_OK;
+out:
+	crm_cleanse(want, sizeof(want));
+	crm_cleanse(have, sizeof(have));
+	return rc;
+}
+
+int
+crm_ctx_key_record(struct crm_store *store, const struct crm_key *key)
+{
+	unsigned char value[CRM_HMAC_LEN];
+	int rc;
+
+	rc = crm_key_check_value(key, value);
+	if (rc == CRM_OK)
+		rc = crm_store_meta_set(store, CRM_KEY_CHECK_META, value,
+					sizeof(value));
+	crm_cleanse(value, sizeof(value));
+	return rc;
 }
 
 int

@@ -29,6 +29,22 @@ int crm_ctx_open(const struct crm_common_opts *common,
 		 char *err, size_t errlen);
 void crm_ctx_close(struct crm_ctx *ctx);
 
+/* The meta name under which the database keeps its key check value. */
+#define CRM_KEY_CHECK_META "key_check"
+
+/*
+ * The database's key check value against key's (crypto.h).  CRM_OK when
+ * they are equal; CRM_EKEY when they differ; CRM_NOTFOUND when the
+ * database holds none (made before key checks, or by hand): "crmauth
+ * init" records it.  err says which files and what to do.
+ */
+int crm_ctx_key_verify(struct crm_store *store, const struct crm_key *key,
+		       const char *db, const char *keyfile, char *err,
+		       size_t errlen);
+/* Record key's check value in the database (inside the caller's write
+ * transaction). */
+int crm_ctx_key_record(struct crm_store *store, const struct crm_key *key);
+
 /* True when ctx was opened from the same database and key file. */
 int crm_ctx_matches(const struct crm_ctx *ctx,
 		    const struct crm_common_opts *common);

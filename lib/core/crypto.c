@@ -23,6 +23,7 @@
 struct crm_key {
 	unsigned char audit[CRM_KEY_LEN];
 	unsigned char seal[CRM_KEY_LEN];
+	unsigned char check[CRM_KEY_LEN];
 	int locked;		/* mlock succeeded */
 	EVP_MAC *hmac;		/* fetched once: a provider lookup is costly */
 };
@@ -31,6 +32,9 @@ struct crm_key {
  * sealed value made under it. */
 static const char audit_label[] = "pam-crm audit chain v1";
 static const char seal_label[] = "pam-crm seal v1";
+static const char check_label[] = "pam-crm key check v1";
+/* What the key check value is the MAC of. */
+static const char check_text[] = "pam-crm key check value";
 
 static int
 derive(const unsigned char *master, const char *label, unsigned char *out)
@@ -106,7 +110,8 @@ crm_key_load(const char *path, struct crm_key **out, char *err,
 		goto out;
 	}
 	if (derive(master, audit_label, key->audit) != CRM_OK ||
-	    derive(master, seal_label, key->seal) != CRM_OK) {
+	    derive(master, seal_label, key->seal) != CRM_OK ||
+	    derive(master, check_label, key->check) != CRM_OK) {
 		rc = CRM_ECRYPTO;
 		snprintf(err, errlen, "key file %s: key derivation failed", path);
 		goto out;
@@ -184,13 +189,25 @@ crm_hmac(const struct crm_key *key, enum crm_key_use use,
 	 const struct crm_buf *parts, size_t nparts,
 	 unsigned char out[CRM_HMAC_LEN])
 {
-	const unsigned char *subkey =
-		use == CRM_KEY_AUDIT ? key->audit : key->seal;
+	const unsigned char *subkey;
 	EVP_MAC_CTX *ctx = NULL;
 	OSSL_PARAM params[2];
 	size_t outlen = 0, i;
 	int rc = CRM_ECRYPTO;
 
+	switch (use) {
+	case CRM_KEY_AUDIT:
+		subkey = key->audit;
+		break;
+	case CRM_KEY_SEAL:
+		subkey = key->seal;
+		break;
+	case CRM_KEY_CHECK:
+		subkey = key->check;
+		break;
+	default:
+		return CRM_INVALID;
+	}
 	ctx = EVP_MAC_CTX_new(key->hmac);
 	if (ctx == NULL)
 		goto out;
@@ -209,6 +226,15 @@ crm_hmac(const struct crm_key *key, enum crm_key_use use,
 out:
 	EVP_MAC_CTX_free(ctx);
 	return rc;
+}
+
+int
+crm_key_check_value(const struct crm_key *key,
+		    unsigned char out[CRM_HMAC_LEN])
+{
+	struct crm_buf part = { check_text, sizeof(check_text) - 1 };
+
+	return crm_hmac(key, CRM_KEY_CHECK, &part, 1, out);
 }
 
 int

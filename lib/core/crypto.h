@@ -3,9 +3,10 @@
  *
  * The key file holds 32 random bytes.  It is refused when group or others
  * may read or write it, when it is not a regular file owned by root or by
- * the caller, or when its size is wrong.  Two subkeys are derived from it
- * (HMAC-SHA256 over a fixed label), one for the audit chain and one for
- * sealing secrets, so that neither use can be turned against the other.
+ * the caller, or when its size is wrong.  Three subkeys are derived from
+ * it (HMAC-SHA256 over a fixed label), one for the audit chain, one for
+ * sealing secrets and one for the key check value, so that no use can be
+ * turned against another.
  * Keys are kept in memory locked against swapping where possible and
  * cleansed on free.
  */
@@ -29,7 +30,7 @@ int crm_key_load(const char *path, struct crm_key **out, char *err,
 int crm_key_create(const char *path, char *err, size_t errlen);
 void crm_key_free(struct crm_key *key);
 
-enum crm_key_use { CRM_KEY_AUDIT, CRM_KEY_SEAL };
+enum crm_key_use { CRM_KEY_AUDIT, CRM_KEY_SEAL, CRM_KEY_CHECK };
 
 /* HMAC-SHA256 under the subkey for use, over parts concatenated. */
 struct crm_buf {
@@ -39,6 +40,17 @@ struct crm_buf {
 int crm_hmac(const struct crm_key *key, enum crm_key_use use,
 	     const struct crm_buf *parts, size_t nparts,
 	     unsigned char out[CRM_HMAC_LEN]);
+
+/*
+ * The key check value: HMAC-SHA256 under the check subkey over a fixed
+ * text.  The database keeps it (crm_ctx_key_verify) so that a well-formed
+ * key file other than the one the database was made with is refused
+ * instead of silently breaking the audit chain and every sealed secret.
+ * Its own subkey: the value is no MAC that the audit chain or a seal
+ * could ever produce, and tells nothing about the key.
+ */
+int crm_key_check_value(const struct crm_key *key,
+			unsigned char out[CRM_HMAC_LEN]);
 
 /*
  * AES-256-GCM.  sealed = nonce(12) || ciphertext || tag(16), so sealed_len

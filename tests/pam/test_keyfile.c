@@ -1,6 +1,10 @@
 /*
- * test_keyfile.c - a key file that is no regular file (a FIFO) is refused
- * at once instead of hanging every login and every crmauth.
+ * test_keyfile.c - the key file a database was made with, and only that
+ * one, is used: another well-formed key is refused (the audit chain and
+ * sealed secrets would silently break under it), a database that holds
+ * no key check value is refused until "crmauth init" records one, and a
+ * key file that is no regular file (a FIFO) is refused at once instead
+ * of hanging every login and every crmauth.
  */
 #include "autoconfig.h"
 
@@ -45,6 +49,38 @@ teardown(void **state)
 	unlink(fx.key);
 	fx_teardown(&fx);
 	return 0;
+}
+
+static void
+write_key(const unsigned char bytes[32])
+{
+	int fd;
+
+	unlink(fx.key);
+	fd = open(fx.key, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, bytes, 32), 32);
+	assert_int_equal(close(fd), 0);
+}
+
+/* Put 32 other random bytes, mode 0600, where the key file was: a key
+ * that passes every check of the file itself.  The old one goes into
+ * saved. */
+static void
+replace_key_with_another(unsigned char saved[32])
+{
+	unsigned char bytes[32];
+	int fd;
+
+	fd = open(fx.key, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(read(fd, saved, 32), 32);
+	close(fd);
+	fd = open("/dev/urandom", O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(read(fd, bytes, sizeof(bytes)), (ssize_t)sizeof(bytes));
+	close(fd);
+	write_key(bytes);
 }
 
 /*
@@ -128,6 +164,89 @@ the_key_made_with_the_database_works(void **state)
 }
 
 static void
+another_key_is_refused_by_logins(void **state)
+{
+	char reason[PATH_MAX * 2 + 64];
+	unsigned char saved[32];
+	long rows = fx_audit_count(&fx, NULL, NULL);
+
+	replace_key_with_another(saved);
+	snprintf(reason, sizeof(reason),
+		 "key file %s does not match database %s", fx.key, fx.db);
+	assert_int_equal(login_refused_promptly(reason), 0);
+	/* Nothing was chained under the wrong key. */
+	write_key(saved);
+	assert_int_equal(fx_audit_count(&fx, NULL, NULL), rows);
+}
+
+static void
+another_key_is_refused_by_crmauth(void **state)
+{
+	char logged[65536], reason[PATH_MAX * 2 + 64];
+	unsigned char saved[32];
+	int rc;
+
+	replace_key_with_another(saved);
+	snprintf(reason, sizeof(reason),
+		 "key file %s does not match database %s", fx.key, fx.db);
+	rc = crmauth_timed(logged, sizeof(logged), "lockout", "show");
+	assert_int_equal(rc, 2);
+	if (strstr(logged, reason) == NULL)
+		fail_msg("crmauth does not say \"%s\":\n%s", reason, logged);
+	/* init must not paper over it by recording the new key. */
+	rc = crmauth_timed(logged, sizeof(logged), "init", NULL);
+	assert_int_not_equal(rc, 0);
+	if (strstr(logged, reason) == NULL)
+		fail_msg("crmauth init does not say \"%s\":\n%s", reason,
+			 logged);
+}
+
+static void
+database_without_key_check_is_refused_until_init(void **state)
+{
+	struct login l;
+	char logged[65536];
+	int rc;
+
+	assert_int_equal(fx_sql(&fx, "DELETE FROM meta WHERE name = "
+				     "'key_check'"), 0);
+	assert_int_equal(login_refused_promptly("crmauth init"), 0);
+	rc = crmauth_timed(logged, sizeof(logged), "lockout", "show");
+	assert_int_equal(rc, 2);
+	if (strstr(logged, "crmauth init") == NULL)
+		fail_msg("crmauth does not say to run init:\n%s", logged);
+
+	rc = crmauth_timed(logged, sizeof(logged), "init", NULL);
+	assert_int_equal(rc, 0);
+	fx_login("crm", "alice", PASSWORD, NULL, &l);
+	assert_int_equal(l.auth_rc, PAM_SUCCESS);
+}
+
+static void
+init_records_no_key_check_for_a_trail_under_another_key(void **state)
+{
+	char logged[65536];
+	unsigned char saved[32];
+	struct login l;
+	int rc;
+
+	assert_int_equal(fx_sql(&fx, "DELETE FROM meta WHERE name = "
+				     "'key_check'"), 0);
+	replace_key_with_another(saved);
+	rc = crmauth_timed(logged, sizeof(logged), "init", NULL);
+	assert_int_equal(rc, 2);
+	if (strstr(logged, "does not verify under this key") == NULL)
+		fail_msg("crmauth init does not refuse the key:\n%s", logged);
+	/* Still refused, and the right key still gets its check recorded. */
+	assert_int_equal(login_refused_promptly("crmauth init"), 0);
+	write_key(saved);
+	assert_int_equal(crmauth_timed(logged, sizeof(logged), "init", NULL),
+			 0);
+	fx_login("crm", "alice", PASSWORD, NULL, &l);
+	assert_int_equal(l.auth_rc, PAM_SUCCESS);
+}
+
+static void
 fifo_key_file_fails_at_once(void **state)
 {
 	char logged[65536];
@@ -151,6 +270,10 @@ main(void)
 	const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 		T(the_key_made_with_the_database_works),
+		T(another_key_is_refused_by_logins),
+		T(another_key_is_refused_by_crmauth),
+		T(database_without_key_check_is_refused_until_init),
+		T(init_records_no_key_check_for_a_trail_under_another_key),
 		T(fifo_key_file_fails_at_once),
 #undef T
 	};
