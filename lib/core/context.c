@@ -43,14 +43,10 @@ crm_ctx_open(const struct crm_common_opts *common, const struct crm_log *log,
 
 	rc = crm_store_open(common->db, CRM_STORE_EXISTING,
 			    common->busy_timeout_ms, &ctx->store, err, errlen);
+	/* Only what the file says of itself: reading and checking the key
+	 * waits for crm_ctx_key. */
 	if (rc == CRM_OK)
-		rc = crm_key_load(common->keyfile, &ctx->key, err, errlen);
-	if (rc == CRM_OK) {
-		rc = crm_ctx_key_verify(ctx->store, ctx->key, ctx->db,
-					ctx->keyfile, err, errlen);
-		if (rc == CRM_NOTFOUND)
-			rc = CRM_EKEY;
-	}
+		rc = crm_key_check_file(common->keyfile, err, errlen);
 	if (rc != CRM_OK) {
 		crm_ctx_close(ctx);
 		return rc;
@@ -67,6 +63,37 @@ crm_ctx_close(struct crm_ctx *ctx)
 	crm_store_close(ctx->store);
 	crm_key_free(ctx->key);
 	free(ctx);
+}
+
+int
+crm_ctx_key(struct crm_ctx *ctx, const struct crm_key **out)
+{
+	char err[2 * PATH_MAX + 256];
+	struct crm_key *key = NULL;
+	int rc;
+
+	*out = NULL;
+	if (ctx->key != NULL) {
+		*out = ctx->key;
+		return CRM_OK;
+	}
+	err[0] = '\0';
+	rc = crm_key_load(ctx->keyfile, &key, err, sizeof(err));
+	if (rc == CRM_OK) {
+		rc = crm_ctx_key_verify(ctx->store, key, ctx->db, ctx->keyfile,
+					err, sizeof(err));
+		if (rc == CRM_NOTFOUND)
+			rc = CRM_EKEY;
+	}
+	if (rc != CRM_OK) {
+		crm_log(&ctx->log, LOG_ERR, "%s",
+			err[0] != '\0' ? err : crm_strerror(rc));
+		crm_key_free(key);
+		return rc;
+	}
+	ctx->key = key;
+	*out = key;
+	return CRM_OK;
 }
 
 int
@@ -140,12 +167,16 @@ crm_ctx_audit(struct crm_ctx *ctx, const struct crm_audit_event *event,
 	      struct crm_audit_stamp *stamp)
 {
 	struct crm_audit_stamp written;
+	const struct crm_key *key;
 	int64_t removed = 0;
 	int rc;
 
 	if (stamp == NULL)
 		stamp = &written;
-	rc = crm_audit_append(ctx->store, ctx->key, event, stamp);
+	/* No row without the database's own key: fail the decision closed. */
+	if ((rc = crm_ctx_key(ctx, &key)) != CRM_OK)
+		return rc;
+	rc = crm_audit_append(ctx->store, key, event, stamp);
 	if (rc != CRM_OK || stamp->id % AUDIT_PRUNE_EVERY != 0)
 		return rc;
 	rc = crm_audit_prune(ctx->store, ctx->audit_keep_days, crm_now_ms(),

@@ -48,6 +48,54 @@ derive(const unsigned char *master, const char *label, unsigned char *out)
 	return CRM_OK;
 }
 
+/*
+ * What the key file's metadata must say, whether taken from the open file
+ * (crm_key_load) or from its path (crm_key_check_file).
+ */
+static int
+check_stat(const char *path, const struct stat *st, char *err,
+	   size_t errlen)
+{
+	if (!S_ISREG(st->st_mode)) {
+		snprintf(err, errlen, "key file %s: not a regular file", path);
+		return CRM_EKEY;
+	}
+	/* Whoever can read the key can forge the audit chain and open every
+	 * sealed secret: refuse a key anyone but its owner may touch. */
+	if ((st->st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+		snprintf(err, errlen,
+			 "key file %s: mode %04o gives access to group or others "
+			 "(must be 0600 or stricter)", path,
+			 (unsigned int)(st->st_mode & 07777));
+		return CRM_EKEY;
+	}
+	if (st->st_uid != 0 && st->st_uid != geteuid()) {
+		snprintf(err, errlen, "key file %s: owned by uid %u, not root",
+			 path, (unsigned int)st->st_uid);
+		return CRM_EKEY;
+	}
+	if (st->st_size != CRM_KEY_LEN) {
+		snprintf(err, errlen, "key file %s: must hold exactly 32 bytes",
+			 path);
+		return CRM_EKEY;
+	}
+	return CRM_OK;
+}
+
+int
+crm_key_check_file(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	/* lstat: crm_key_load opens with O_NOFOLLOW, so a symbolic link
+	 * is refused here as it would be there. */
+	if (lstat(path, &st) != 0) {
+		snprintf(err, errlen, "key file %s: %s", path, strerror(errno));
+		return CRM_EKEY;
+	}
+	return check_stat(path, &st, err, errlen);
+}
+
 int
 crm_key_load(const char *path, struct crm_key **out, char *err,
 	     size_t errlen)
@@ -71,24 +119,9 @@ crm_key_load(const char *path, struct crm_key **out, char *err,
 		snprintf(err, errlen, "key file %s: %s", path, strerror(errno));
 		goto out;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "key file %s: not a regular file", path);
+	if ((rc = check_stat(path, &st, err, errlen)) != CRM_OK)
 		goto out;
-	}
-	/* Whoever can read the key can forge the audit chain and open every
-	 * sealed secret: refuse a key anyone but its owner may touch. */
-	if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-		snprintf(err, errlen,
-			 "key file %s: mode %04o gives access to group or others "
-			 "(must be 0600 or stricter)", path,
-			 (unsigned int)(st.st_mode & 07777));
-		goto out;
-	}
-	if (st.st_uid != 0 && st.st_uid != geteuid()) {
-		snprintf(err, errlen, "key file %s: owned by uid %u, not root",
-			 path, (unsigned int)st.st_uid);
-		goto out;
-	}
+	rc = CRM_EKEY;
 	got = read(fd, master, sizeof(master));
 	if (got != CRM_KEY_LEN) {
 		snprintf(err, errlen, "key file %s: %s", path,

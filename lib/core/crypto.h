@@ -25,6 +25,11 @@ struct crm_key;
 
 int crm_key_load(const char *path, struct crm_key **out, char *err,
 		 size_t errlen);
+/* The checks crm_key_load makes of the file itself (type, mode, owner,
+ * size), from its path and without reading it: cheap enough for every
+ * login, so that an unsafe key file is refused even by decisions that
+ * never use the key.  crm_key_load checks again on the open file. */
+int crm_key_check_file(const char *path, char *err, size_t errlen);
 /* Create path with 32 fresh random bytes, mode 0600; refuses to replace an
  * existing file. */
 int crm_key_create(const char *path, char *err, size_t errlen);

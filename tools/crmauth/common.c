@@ -195,6 +195,7 @@ ca_load_config(struct crmauth *ca)
 int
 ca_open(struct crmauth *ca)
 {
+	const struct crm_key *key;
 	char err[PATH_MAX + 256];
 	int rc;
 
@@ -208,6 +209,17 @@ ca_open(struct crmauth *ca)
 	if (rc != CRM_OK) {
 		ca->ctx = NULL;
 		ca_warn("%s", err[0] != '\0' ? err : crm_strerror(rc));
+	} else {
+		/* Every command, even one that reads only, refuses a key
+		 * that is not the database's: an administrator learns of it
+		 * at once, not at the next write.  crm_ctx_key says why. */
+		rc = crm_ctx_key(ca->ctx, &key);
+		if (rc != CRM_OK) {
+			crm_ctx_close(ca->ctx);
+			ca->ctx = NULL;
+		}
+	}
+	if (rc != CRM_OK) {
 		/* The hint only where init would help: a file missing, not
 		 * one that is unsafe or damaged. */
 		if ((rc == CRM_EDB || rc == CRM_EKEY) &&
