@@ -19,8 +19,8 @@ void crm_pam_log_init(struct crm_log *log, pam_handle_t *pamh, int debug);
 /*
  * Read PAM_SERVICE, PAM_USER (asking for it if unset), PAM_RUSER,
  * PAM_RHOST and PAM_TTY into req.  Strings belong to the handle.
- * Returns a PAM code; a value that is too long or has control characters
- * is refused (PAM_AUTH_ERR for the user name, else PAM_SYSTEM_ERR).
+ * Returns a PAM code; a value that is too long, is not valid UTF-8 or has
+ * control characters (C0, DEL, C1) is refused (PAM_AUTH_ERR).
  */
 int crm_pam_request(pam_handle_t *pamh, struct crm_request *req,
 		    const struct crm_log *log);

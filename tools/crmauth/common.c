@@ -439,8 +439,8 @@ ca_check_name(const char *what, const char *name)
 {
 	if (name == NULL || !crm_valid_name(name, CRM_NAME_MAX, 0)) {
 		/* The name itself is not echoed: it may hold anything. */
-		ca_warn("invalid %s name (1 to %d characters, no control "
-			"characters)", what, CRM_NAME_MAX - 1);
+		ca_warn("invalid %s name (1 to %d bytes of UTF-8, no "
+			"control characters)", what, CRM_NAME_MAX - 1);
 		return CRM_INVALID;
 	}
 	return CRM_OK;
