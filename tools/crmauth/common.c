@@ -26,6 +26,7 @@
 #include "core/crm.h"
 #include "core/crypto.h"
 #include "cli/prompt.h"
+#include "cli/text.h"
 #include "store/store.h"
 
 #include "crmauth.h"
@@ -699,20 +700,14 @@ ca_table_init(struct ca_table *table, size_t ncols,
 	table->headers = headers;
 }
 
-/* A cell as shown: "-" for none, control characters as '?' so that a
- * stored string cannot move the terminal's cursor. */
+/* A cell as shown: "-" for none, anything not printable or not UTF-8 as
+ * \xNN (crm_text_printable), so that a stored string cannot drive the
+ * terminal. */
 static char *
 ca_cell(const char *text)
 {
-	char *copy, *p;
-
-	copy = strdup(text != NULL && text[0] != '\0' ? text : "-");
-	if (copy == NULL)
-		return NULL;
-	for (p = copy; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	return copy;
+	return crm_text_printable(text != NULL && text[0] != '\0' ? text
+								    : "-");
 }
 
 int
@@ -811,12 +806,27 @@ ca_time_text(int64_t ms, char *buf, size_t len)
 
 /* ---- JSON ---- */
 
+json_object *
+ca_json_text(const char *value)
+{
+	json_object *val;
+	char *shown;
+
+	/* json-c escapes C0 controls but passes any other byte through, so
+	 * that a stored 0xff would make the whole document invalid. */
+	if ((shown = crm_text_printable(value)) == NULL)
+		return NULL;
+	val = json_object_new_string(shown);
+	free(shown);
+	return val;
+}
+
 int
 ca_json_str(json_object *obj, const char *key, const char *value)
 {
 	json_object *val = NULL;
 
-	if (value != NULL && (val = json_object_new_string(value)) == NULL)
+	if (value != NULL && (val = ca_json_text(value)) == NULL)
 		return CRM_ENOMEM;
 	if (json_object_object_add(obj, key, val) != 0) {
 		json_object_put(val);
