@@ -25,6 +25,7 @@
 #include "core/audit.h"
 #include "core/clock.h"
 #include "decide/lockout.h"
+#include "decide/options.h"
 #include "store/store.h"
 
 #define MODULE_NAME "pam_crm_lockout"
@@ -89,6 +90,8 @@ spec_for(struct crm_lockout_opts *opts, struct crm_config_spec *spec)
 	spec->option_count = crm_lockout_option_count;
 	spec->values = opts;
 	spec->values_size = sizeof(*opts);
+	spec->global_tables =
+		crm_decide_option_tables(&spec->global_table_count);
 }
 
 static unsigned long

@@ -25,6 +25,7 @@
 #include "core/context.h"
 #include "core/crm.h"
 #include "core/crypto.h"
+#include "decide/options.h"
 #include "cli/prompt.h"
 #include "cli/text.h"
 #include "store/store.h"
@@ -163,6 +164,9 @@ ca_load_config(struct crmauth *ca)
 
 	if (ca->config_loaded)
 		return CRM_OK;
+	/* [global] may hold any module's options; crmauth takes none of its
+	 * own that a module lacks. */
+	spec.global_tables = crm_decide_option_tables(&spec.global_table_count);
 	crm_common_defaults(&ca->opts.common);
 	if (ca->args.conf != NULL) {
 		if ((rc = ca_arg(conf_arg, sizeof(conf_arg), "conf",
