@@ -26,7 +26,8 @@
  * the same state and no lock ever engages.
  *
  * libpamcrm is linked only to create the databases (crm_store_* and
- * crm_key_create, never SQL); every measurement goes through PAM.
+ * crm_key_create and the key check value, never SQL); every measurement
+ * goes through PAM.
  */
 #include "autoconfig.h"
 
@@ -48,6 +49,7 @@
 #include <security/pam_appl.h>
 
 #include "core/clock.h"
+#include "core/context.h"
 #include "core/crm.h"
 #include "core/crypto.h"
 #include "core/hash.h"
@@ -424,6 +426,7 @@ populate(struct dbset *d)
 	char db[PATH_MAX], key[PATH_MAX], marker[PATH_MAX], err[512];
 	char name[CRM_NAME_MAX];
 	struct crm_store *store = NULL;
+	struct crm_key *sealing = NULL;
 	int64_t now = crm_now_ms();
 	unsigned long i;
 	double t0, t1, t2;
@@ -461,6 +464,13 @@ populate(struct dbset *d)
 	rc = crm_store_migrate(store, &from);
 	if (rc != CRM_OK)
 		die("migrate %s: %s", db, crm_store_errmsg(store));
+	/* As crmauth init does: modules refuse a database without it. */
+	if (crm_key_load(key, &sealing, err, sizeof(err)) != CRM_OK)
+		die("%s", err);
+	rc = crm_ctx_key_record(store, sealing);
+	crm_key_free(sealing);
+	if (rc != CRM_OK)
+		die("key check %s: %s", db, crm_store_errmsg(store));
 
 	t0 = now_s();
 	rc = crm_store_begin(store, CRM_TXN_WRITE);

@@ -249,18 +249,41 @@ read_file(const char *path, int explicit, struct entries *list,
 	return CRM_OK;
 }
 
+/* True when some table of spec->global_tables lets a file set name. */
+static int
+known_elsewhere(const struct crm_config_spec *spec, const char *name)
+{
+	const struct crm_option_table *table;
+	size_t t, i;
+
+	for (t = 0; spec->global_tables != NULL &&
+		    t < spec->global_table_count; t++) {
+		table = &spec->global_tables[t];
+		for (i = 0; i < *table->option_count; i++)
+			if (strcmp(table->options[i].name, name) == 0 &&
+			    !(table->options[i].flags & CRM_OPT_ARG_ONLY))
+				return 1;
+	}
+	return 0;
+}
+
 static int
 apply_entry(const struct crm_config_spec *spec, const struct entry *e,
-	    const char *path, int report_unknown, void *values,
+	    const char *path, int in_global, void *values,
 	    const struct crm_log *log)
 {
 	const struct crm_option *option = find_option(spec, e->name);
 
 	if (option == NULL || (option->flags & CRM_OPT_ARG_ONLY)) {
-		/* [global] holds other modules' options too. */
-		crm_log(log, report_unknown ? LOG_WARNING : LOG_DEBUG,
-			"%s: [%s] %s: unknown option, ignored", path,
-			e->section, e->name);
+		/* [global] holds other modules' options too: only a name no
+		 * module or tool takes is a mistake worth a warning. */
+		if (in_global && known_elsewhere(spec, e->name))
+			crm_log(log, LOG_DEBUG, "%s: [%s] %s: another module's "
+				"option", path, e->section, e->name);
+		else
+			crm_log(log, LOG_WARNING,
+				"%s: [%s] %s: unknown option, ignored", path,
+				e->section, e->name);
 		return CRM_OK;
 	}
 	if (set_option(spec, option, values, e->value) != CRM_OK) {
@@ -470,12 +493,12 @@ crm_config_load(const struct crm_config_spec *spec, const char *default_conf,
 	 * in the file. */
 	for (k = 0; k < list.count; k++)
 		if (strcmp(list.items[k].section, "global") == 0 &&
-		    apply_entry(spec, &list.items[k], path, 0, spec->values,
+		    apply_entry(spec, &list.items[k], path, 1, spec->values,
 				log) != CRM_OK)
 			goto out;
 	for (k = 0; k < list.count; k++)
 		if (strcmp(list.items[k].section, spec->section) == 0 &&
-		    apply_entry(spec, &list.items[k], path, 1, spec->values,
+		    apply_entry(spec, &list.items[k], path, 0, spec->values,
 				log) != CRM_OK)
 			goto out;
 

@@ -82,6 +82,14 @@ struct crm_role_section {
 	char **values;
 };
 
+/* One module's or tool's options, as a [global] entry may belong to any.
+ * option_count points at the table's count (a const object elsewhere). */
+struct crm_option_table {
+	const char *section;
+	const struct crm_option *options;
+	const size_t *option_count;
+};
+
 struct crm_config_spec {
 	const char *section;		/* "lockout", "passwd", ... */
 	const struct crm_option *options;
@@ -89,6 +97,16 @@ struct crm_config_spec {
 	void *values;			/* caller's struct, defaults filled */
 	size_t values_size;		/* sizeof that struct */
 	void *pam_values;		/* CRM_OPT_PAM options; NULL: none */
+	/*
+	 * [global] holds the options of every module and tool.  A [global]
+	 * name that none of these tables lets a file set is logged at
+	 * LOG_WARNING as unknown (a typo); one that another table knows is
+	 * only noted at LOG_DEBUG.  lib/core knows no module: the caller
+	 * hands the list in (crm_decide_option_tables).  NULL: only options
+	 * is known.
+	 */
+	const struct crm_option_table *global_tables;
+	size_t global_table_count;
 };
 
 struct crm_role_sections {

@@ -43,8 +43,10 @@ crm_ctx_open(const struct crm_common_opts *common, const struct crm_log *log,
 
 	rc = crm_store_open(common->db, CRM_STORE_EXISTING,
 			    common->busy_timeout_ms, &ctx->store, err, errlen);
+	/* Only what the file says of itself: reading and checking the key
+	 * waits for crm_ctx_key. */
 	if (rc == CRM_OK)
-		rc = crm_key_load(common->keyfile, &ctx->key, err, errlen);
+		rc = crm_key_check_file(common->keyfile, err, errlen);
 	if (rc != CRM_OK) {
 		crm_ctx_close(ctx);
 		return rc;
@@ -64,6 +66,95 @@ crm_ctx_close(struct crm_ctx *ctx)
 }
 
 int
+crm_ctx_key(struct crm_ctx *ctx, const struct crm_key **out)
+{
+	char err[2 * PATH_MAX + 256];
+	struct crm_key *key = NULL;
+	int rc;
+
+	*out = NULL;
+	if (ctx->key != NULL) {
+		*out = ctx->key;
+		return CRM_OK;
+	}
+	err[0] = '\0';
+	rc = crm_key_load(ctx->keyfile, &key, err, sizeof(err));
+	if (rc == CRM_OK) {
+		rc = crm_ctx_key_verify(ctx->store, key, ctx->db, ctx->keyfile,
+					err, sizeof(err));
+		if (rc == CRM_NOTFOUND)
+			rc = CRM_EKEY;
+	}
+	if (rc != CRM_OK) {
+		crm_log(&ctx->log, LOG_ERR, "%s",
+			err[0] != '\0' ? err : crm_strerror(rc));
+		crm_key_free(key);
+		return rc;
+	}
+	ctx->key = key;
+	*out = key;
+	return CRM_OK;
+}
+
+int
+crm_ctx_key_verify(struct crm_store *store, const struct crm_key *key,
+		   const char *db, const char *keyfile, char *err,
+		   size_t errlen)
+{
+	unsigned char want[CRM_HMAC_LEN], have[CRM_HMAC_LEN];
+	size_t got = 0;
+	int rc;
+
+	rc = crm_key_check_value(key, want);
+	if (rc != CRM_OK) {
+		snprintf(err, errlen, "key file %s: cannot compute its key "
+			 "check value: %s", keyfile, crm_strerror(rc));
+		goto out;
+	}
+	rc = crm_store_meta_get(store, CRM_KEY_CHECK_META, have, sizeof(have),
+				&got);
+	if (rc == CRM_NOTFOUND) {
+		snprintf(err, errlen, "database %s holds no key check value: "
+			 "run \"crmauth init\" with the key file it was made "
+			 "with (%s) to record one", db, keyfile);
+		goto out;
+	}
+	if (rc != CRM_OK) {
+		snprintf(err, errlen, "database %s: key check value: %s: %s",
+			 db, crm_strerror(rc), crm_store_errmsg(store));
+		goto out;
+	}
+	/* A key that is not the database's would make every audit row look
+	 * forged and every sealed secret unreadable, or worse, chain new
+	 * rows no one can verify: refuse it before any use. */
+	if (got != sizeof(want) || !crm_equal(want, have, sizeof(want))) {
+		snprintf(err, errlen, "key file %s does not match database %s "
+			 "(key check value differs)", keyfile, db);
+		rc = CRM_EKEY;
+		goto out;
+	}
+	rc = CRM_OK;
+out:
+	crm_cleanse(want, sizeof(want));
+	crm_cleanse(have, sizeof(have));
+	return rc;
+}
+
+int
+crm_ctx_key_record(struct crm_store *store, const struct crm_key *key)
+{
+	unsigned char value[CRM_HMAC_LEN];
+	int rc;
+
+	rc = crm_key_check_value(key, value);
+	if (rc == CRM_OK)
+		rc = crm_store_meta_set(store, CRM_KEY_CHECK_META, value,
+					sizeof(value));
+	crm_cleanse(value, sizeof(value));
+	return rc;
+}
+
+int
 crm_ctx_matches(const struct crm_ctx *ctx,
 		const struct crm_common_opts *common)
 {
@@ -76,12 +167,16 @@ crm_ctx_audit(struct crm_ctx *ctx, const struct crm_audit_event *event,
 	      struct crm_audit_stamp *stamp)
 {
 	struct crm_audit_stamp written;
+	const struct crm_key *key;
 	int64_t removed = 0;
 	int rc;
 
 	if (stamp == NULL)
 		stamp = &written;
-	rc = crm_audit_append(ctx->store, ctx->key, event, stamp);
+	/* No row without the database's own key: fail the decision closed. */
+	if ((rc = crm_ctx_key(ctx, &key)) != CRM_OK)
+		return rc;
+	rc = crm_audit_append(ctx->store, key, event, stamp);
 	if (rc != CRM_OK || stamp->id % AUDIT_PRUNE_EVERY != 0)
 		return rc;
 	rc = crm_audit_prune(ctx->store, ctx->audit_keep_days, crm_now_ms(),

@@ -3,8 +3,11 @@
  *
  * Opening checks everything that must hold before any question is
  * answered (database present with the current schema, key file safe), so
- * that a decision fails closed before it starts.  A module keeps one
- * context per PAM handle (pam_set_data), a tool one per run.
+ * that a decision fails closed before it starts.  The key itself is read
+ * on first use (crm_ctx_key), where it is also checked against the
+ * database: most logins write no audit row and never pay for it, and a
+ * decision that needs it and cannot have it fails closed there.  A module
+ * keeps one context per PAM handle (pam_set_data), a tool one per run.
  */
 #ifndef CRM_CONTEXT_H
 #define CRM_CONTEXT_H
@@ -16,7 +19,7 @@
 
 struct crm_ctx {
 	struct crm_store *store;
-	struct crm_key *key;
+	struct crm_key *key;		/* NULL until crm_ctx_key loads it */
 	struct crm_log log;
 	unsigned long audit_keep_days;
 	char db[PATH_MAX];
@@ -28,6 +31,31 @@ int crm_ctx_open(const struct crm_common_opts *common,
 		 const struct crm_log *log, struct crm_ctx **out,
 		 char *err, size_t errlen);
 void crm_ctx_close(struct crm_ctx *ctx);
+
+/* The meta name under which the database keeps its key check value. */
+#define CRM_KEY_CHECK_META "key_check"
+
+/*
+ * The database's key check value against key's (crypto.h).  CRM_OK when
+ * they are equal; CRM_EKEY when they differ; CRM_NOTFOUND when the
+ * database holds none (made before key checks, or by hand): "crmauth
+ * init" records it.  err says which files and what to do.
+ */
+int crm_ctx_key_verify(struct crm_store *store, const struct crm_key *key,
+		       const char *db, const char *keyfile, char *err,
+		       size_t errlen);
+/* Record key's check value in the database (inside the caller's write
+ * transaction). */
+int crm_ctx_key_record(struct crm_store *store, const struct crm_key *key);
+
+/*
+ * The key, loaded and checked against the database's key check value on
+ * the first call, kept for the context's life.  On failure *out is NULL,
+ * the reason is logged through ctx->log at LOG_ERR and the status is
+ * CRM_EKEY (or CRM_ENOMEM, CRM_ECRYPTO, a store error); the next call
+ * tries again.
+ */
+int crm_ctx_key(struct crm_ctx *ctx, const struct crm_key **out);
 
 /* True when ctx was opened from the same database and key file. */
 int crm_ctx_matches(const struct crm_ctx *ctx,

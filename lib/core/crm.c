@@ -66,6 +66,56 @@ crm_outcome_fail(struct crm_outcome *out, enum crm_status status,
 	va_end(ap);
 }
 
+size_t
+crm_utf8_char(const char *s, size_t len, uint32_t *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t c, min;
+	size_t n, i;
+
+	if (len == 0)
+		return 0;
+	c = p[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	/* 0xc0, 0xc1 and 0xf5 to 0xff never start a character: the first two
+	 * only begin overlong forms, the rest code points past U+10FFFF. */
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		c &= 0x1f;
+		min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		c &= 0x0f;
+		min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		c &= 0x07;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n > len)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+int
+crm_is_control(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
+}
+
 int
 crm_outcome_setenv(struct crm_outcome *out, const char *name,
 		   const char *value)
@@ -92,17 +142,20 @@ crm_outcome_setenv(struct crm_outcome *out, const char *name,
 int
 crm_valid_name(const char *s, size_t max, int allow_null)
 {
-	size_t len;
+	size_t len, n;
+	uint32_t cp;
 
 	if (s == NULL)
 		return allow_null;
 	len = strnlen(s, max);
 	if (len == 0 || len >= max)
 		return 0;
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c < 0x20 || c == 0x7f)
+	/* Names reach logs, audit rows and JSON: bytes that are no UTF-8
+	 * would make that JSON invalid, and two spellings of one character
+	 * (an overlong form) could name two records that look alike. */
+	for (; len > 0; s += n, len -= n) {
+		n = crm_utf8_char(s, len, &cp);
+		if (n == 0 || crm_is_control(cp))
 			return 0;
 	}
 	return 1;

@@ -117,8 +117,19 @@ void crm_outcome_fail(struct crm_outcome *out, enum crm_status status,
 int crm_outcome_setenv(struct crm_outcome *out, const char *name,
 		       const char *value);
 
-/* Validate an outside string: non-empty, at most max-1 bytes, no control
- * characters.  NULL is accepted when allow_null. */
+/* Validate an outside string: non-empty, at most max-1 bytes, valid UTF-8
+ * (no overlong form, surrogate or code point past U+10FFFF), no control
+ * characters (C0, DEL, C1).  NULL is accepted when allow_null. */
 int crm_valid_name(const char *s, size_t max, int allow_null);
+
+/* The length (1 to 4) of the valid UTF-8 character that starts s (at most
+ * len bytes), its code point in *cp; 0 when s starts none: a stray or
+ * missing continuation byte, an overlong form, a surrogate, a code point
+ * past U+10FFFF (RFC 3629). */
+size_t crm_utf8_char(const char *s, size_t len, uint32_t *cp);
+
+/* C0 controls, DEL and C1 controls (U+0080 to U+009F): what moves a
+ * terminal's cursor or starts an escape sequence. */
+int crm_is_control(uint32_t cp);
 
 #endif

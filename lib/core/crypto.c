@@ -24,6 +24,7 @@ struct crm_key {
 	unsigned char audit[CRM_KEY_LEN];
 	unsigned char seal[CRM_KEY_LEN];
 	unsigned char name[CRM_KEY_LEN];
+	unsigned char check[CRM_KEY_LEN];
 	int locked;		/* mlock succeeded */
 	EVP_MAC *hmac;		/* fetched once: a provider lookup is costly */
 };
@@ -33,6 +34,9 @@ struct crm_key {
 static const char audit_label[] = "pam-crm audit chain v1";
 static const char seal_label[] = "pam-crm seal v1";
 static const char name_label[] = "pam-crm name v1";
+static const char check_label[] = "pam-crm key check v1";
+/* What the key check value is the MAC of. */
+static const char check_text[] = "pam-crm key check value";
 
 static int
 derive(const unsigned char *master, const char *label, unsigned char *out)
@@ -46,6 +50,54 @@ derive(const unsigned char *master, const char *label, unsigned char *out)
 	return CRM_OK;
 }
 
+/*
+ * What the key file's metadata must say, whether taken from the open file
+ * (crm_key_load) or from its path (crm_key_check_file).
+ */
+static int
+check_stat(const char *path, const struct stat *st, char *err,
+	   size_t errlen)
+{
+	if (!S_ISREG(st->st_mode)) {
+		snprintf(err, errlen, "key file %s: not a regular file", path);
+		return CRM_EKEY;
+	}
+	/* Whoever can read the key can forge the audit chain and open every
+	 * sealed secret: refuse a key anyone but its owner may touch. */
+	if ((st->st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+		snprintf(err, errlen,
+			 "key file %s: mode %04o gives access to group or others "
+			 "(must be 0600 or stricter)", path,
+			 (unsigned int)(st->st_mode & 07777));
+		return CRM_EKEY;
+	}
+	if (st->st_uid != 0 && st->st_uid != geteuid()) {
+		snprintf(err, errlen, "key file %s: owned by uid %u, not root",
+			 path, (unsigned int)st->st_uid);
+		return CRM_EKEY;
+	}
+	if (st->st_size != CRM_KEY_LEN) {
+		snprintf(err, errlen, "key file %s: must hold exactly 32 bytes",
+			 path);
+		return CRM_EKEY;
+	}
+	return CRM_OK;
+}
+
+int
+crm_key_check_file(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	/* lstat: crm_key_load opens with O_NOFOLLOW, so a symbolic link
+	 * is refused here as it would be there. */
+	if (lstat(path, &st) != 0) {
+		snprintf(err, errlen, "key file %s: %s", path, strerror(errno));
+		return CRM_EKEY;
+	}
+	return check_stat(path, &st, err, errlen);
+}
+
 int
 crm_key_load(const char *path, struct crm_key **out, char *err,
 	     size_t errlen)
@@ -57,7 +109,10 @@ crm_key_load(const char *path, struct crm_key **out, char *err,
 	int fd = -1, rc = CRM_EKEY;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO for reading would wait for a writer,
+	 * and hang every login behind it; opened this way it is refused by
+	 * the type check below.  A regular file ignores the flag. */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(err, errlen, "key file %s: %s", path, strerror(errno));
 		goto out;
@@ -66,24 +121,9 @@ crm_key_load(const char *path, struct crm_key **out, char *err,
 		snprintf(err, errlen, "key file %s: %s", path, strerror(errno));
 		goto out;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "key file %s: not a regular file", path);
+	if ((rc = check_stat(path, &st, err, errlen)) != CRM_OK)
 		goto out;
-	}
-	/* Whoever can read the key can forge the audit chain and open every
-	 * sealed secret: refuse a key anyone but its owner may touch. */
-	if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-		snprintf(err, errlen,
-			 "key file %s: mode %04o gives access to group or others "
-			 "(must be 0600 or stricter)", path,
-			 (unsigned int)(st.st_mode & 07777));
-		goto out;
-	}
-	if (st.st_uid != 0 && st.st_uid != geteuid()) {
-		snprintf(err, errlen, "key file %s: owned by uid %u, not root",
-			 path, (unsigned int)st.st_uid);
-		goto out;
-	}
+	rc = CRM_EKEY;
 	got = read(fd, master, sizeof(master));
 	if (got != CRM_KEY_LEN) {
 		snprintf(err, errlen, "key file %s: %s", path,
@@ -106,7 +146,8 @@ crm_key_load(const char *path, struct crm_key **out, char *err,
 	}
 	if (derive(master, audit_label, key->audit) != CRM_OK ||
 	    derive(master, seal_label, key->seal) != CRM_OK ||
-	    derive(master, name_label, key->name) != CRM_OK) {
+	    derive(master, name_label, key->name) != CRM_OK ||
+	    derive(master, check_label, key->check) != CRM_OK) {
 		rc = CRM_ECRYPTO;
 		snprintf(err, errlen, "key file %s: key derivation failed", path);
 		goto out;
@@ -184,14 +225,28 @@ crm_hmac(const struct crm_key *key, enum crm_key_use use,
 	 const struct crm_buf *parts, size_t nparts,
 	 unsigned char out[CRM_HMAC_LEN])
 {
-	const unsigned char *subkey =
-		use == CRM_KEY_AUDIT ? key->audit :
-		use == CRM_KEY_NAME ? key->name : key->seal;
+	const unsigned char *subkey;
 	EVP_MAC_CTX *ctx = NULL;
 	OSSL_PARAM params[2];
 	size_t outlen = 0, i;
 	int rc = CRM_ECRYPTO;
 
+	switch (use) {
+	case CRM_KEY_AUDIT:
+		subkey = key->audit;
+		break;
+	case CRM_KEY_SEAL:
+		subkey = key->seal;
+		break;
+	case CRM_KEY_NAME:
+		subkey = key->name;
+		break;
+	case CRM_KEY_CHECK:
+		subkey = key->check;
+		break;
+	default:
+		return CRM_INVALID;
+	}
 	ctx = EVP_MAC_CTX_new(key->hmac);
 	if (ctx == NULL)
 		goto out;
@@ -210,6 +265,15 @@ crm_hmac(const struct crm_key *key, enum crm_key_use use,
 out:
 	EVP_MAC_CTX_free(ctx);
 	return rc;
+}
+
+int
+crm_key_check_value(const struct crm_key *key,
+		    unsigned char out[CRM_HMAC_LEN])
+{
+	struct crm_buf part = { check_text, sizeof(check_text) - 1 };
+
+	return crm_hmac(key, CRM_KEY_CHECK, &part, 1, out);
 }
 
 int

@@ -5,8 +5,8 @@
  * may read or write it, when it is not a regular file owned by root or by
  * the caller, or when its size is wrong.  Subkeys are derived from it
  * (HMAC-SHA256 over a fixed label), one for the audit chain, one for
- * sealing secrets and one for keyed names, so that no use can be turned
- * against another.
+ * sealing secrets, one for keyed names and one for the key check value,
+ * so that no use can be turned against another.
  * Keys are kept in memory locked against swapping where possible and
  * cleansed on free.
  */
@@ -25,6 +25,11 @@ struct crm_key;
 
 int crm_key_load(const char *path, struct crm_key **out, char *err,
 		 size_t errlen);
+/* The checks crm_key_load makes of the file itself (type, mode, owner,
+ * size), from its path and without reading it: cheap enough for every
+ * login, so that an unsafe key file is refused even by decisions that
+ * never use the key.  crm_key_load checks again on the open file. */
+int crm_key_check_file(const char *path, char *err, size_t errlen);
 /* Create path with 32 fresh random bytes, mode 0600; refuses to replace an
  * existing file. */
 int crm_key_create(const char *path, char *err, size_t errlen);
@@ -32,7 +37,7 @@ void crm_key_free(struct crm_key *key);
 
 /* NAME keys the record of a user name that is not an account: what was
  * typed may be a password, and is never stored as typed. */
-enum crm_key_use { CRM_KEY_AUDIT, CRM_KEY_SEAL, CRM_KEY_NAME };
+enum crm_key_use { CRM_KEY_AUDIT, CRM_KEY_SEAL, CRM_KEY_NAME, CRM_KEY_CHECK };
 
 /* HMAC-SHA256 under the subkey for use, over parts concatenated. */
 struct crm_buf {
@@ -42,6 +47,17 @@ struct crm_buf {
 int crm_hmac(const struct crm_key *key, enum crm_key_use use,
 	     const struct crm_buf *parts, size_t nparts,
 	     unsigned char out[CRM_HMAC_LEN]);
+
+/*
+ * The key check value: HMAC-SHA256 under the check subkey over a fixed
+ * text.  The database keeps it (crm_ctx_key_verify) so that a well-formed
+ * key file other than the one the database was made with is refused
+ * instead of silently breaking the audit chain and every sealed secret.
+ * Its own subkey: the value is no MAC that the audit chain or a seal
+ * could ever produce, and tells nothing about the key.
+ */
+int crm_key_check_value(const struct crm_key *key,
+			unsigned char out[CRM_HMAC_LEN]);
 
 /*
  * AES-256-GCM.  sealed = nonce(12) || ciphertext || tag(16), so sealed_len

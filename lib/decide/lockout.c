@@ -25,6 +25,7 @@
 #include "core/audit.h"
 #include "core/clock.h"
 #include "decide/lockout.h"
+#include "decide/options.h"
 #include "store/store.h"
 
 #define MODULE_NAME "pam_crm_lockout"
@@ -107,6 +108,8 @@ spec_for(struct crm_lockout_opts *opts, struct crm_lockout_pam_opts *pam,
 	spec->values = opts;
 	spec->values_size = sizeof(*opts);
 	spec->pam_values = pam;
+	spec->global_tables =
+		crm_decide_option_tables(&spec->global_table_count);
 }
 
 static unsigned long
@@ -323,11 +326,14 @@ keyed_name(struct crm_ctx *ctx, const char *name, char *out, size_t len)
 	unsigned char mac[CRM_HMAC_LEN];
 	struct crm_buf part = { name, strlen(name) };
 	size_t prefix = sizeof(UNKNOWN_PREFIX) - 1, i;
+	const struct crm_key *key = NULL;
 	int rc;
 
 	if (len < RECORD_MAX)
 		return CRM_INVALID;
-	rc = crm_hmac(ctx->key, CRM_KEY_NAME, &part, 1, mac);
+	rc = crm_ctx_key(ctx, &key);
+	if (rc == CRM_OK)
+		rc = crm_hmac(key, CRM_KEY_NAME, &part, 1, mac);
 	if (rc != CRM_OK)
 		return rc;
 	memcpy(out, UNKNOWN_PREFIX, prefix);

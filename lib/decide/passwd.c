@@ -13,6 +13,7 @@
 #include "core/audit.h"
 #include "core/clock.h"
 #include "core/hash.h"
+#include "decide/options.h"
 #include "decide/passwd.h"
 #include "store/store.h"
 
@@ -54,6 +55,7 @@ crm_passwd_load(struct crm_passwd_opts *opts, struct crm_passwd_pam_opts *pam,
 		.pam_values = pam,
 	};
 
+	spec.global_tables = crm_decide_option_tables(&spec.global_table_count);
 	return crm_config_load(&spec, crm_default_conf(), argc, argv, NULL,
 			       log);
 }

@@ -103,8 +103,8 @@ crm_pam_request(pam_handle_t *pamh, struct crm_pam_items *items,
 	}
 	if (!crm_valid_name(user, CRM_NAME_MAX, 0)) {
 		/* Never echo it: it may be a password typed in the wrong box. */
-		crm_log(log, LOG_NOTICE, "user name empty, too long or with "
-			"control characters: refused");
+		crm_log(log, LOG_NOTICE, "user name empty, too long, not "
+			"UTF-8 or with control characters: refused");
 		return PAM_AUTH_ERR;
 	}
 	req->user = user;
@@ -127,7 +127,7 @@ crm_pam_request(pam_handle_t *pamh, struct crm_pam_items *items,
 	    !crm_valid_name(req->rhost, CRM_RHOST_MAX, 1) ||
 	    !crm_valid_name(req->tty, CRM_NAME_MAX, 1)) {
 		crm_log(log, LOG_ERR, "service, ruser, rhost or tty malformed "
-			"or too long: refused");
+			"(not UTF-8, control characters) or too long: refused");
 		return PAM_AUTH_ERR;
 	}
 	if (req->rhost != NULL) {

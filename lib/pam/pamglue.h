@@ -30,7 +30,8 @@ struct crm_pam_items {
  * Read PAM_SERVICE, PAM_USER (asking for it if unset), PAM_RUSER,
  * PAM_RHOST and PAM_TTY, and whether this handle saw the user
  * authenticated by one of our modules.  Returns a PAM code; a value that
- * is too long, not UTF-8 or has control characters is refused.
+ * is too long, is not valid UTF-8 or has control characters (C0, DEL,
+ * C1) is refused (PAM_AUTH_ERR).
  */
 int crm_pam_request(pam_handle_t *pamh, struct crm_pam_items *items,
 		    const struct crm_log *log);

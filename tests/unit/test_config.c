@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "decide/lockout.h"
+#include "decide/passwd.h"
 
 static char conf_path[4096];
 static char logged[8192];
@@ -32,6 +33,36 @@ capture(void *arg, int priority, const char *fmt, va_list ap)
 }
 
 static const struct crm_log log_sink = { capture, NULL, 1 };
+
+/* The same, each line prefixed with its priority ("4 " for LOG_WARNING). */
+static void
+capture_priority(void *arg, int priority, const char *fmt, va_list ap)
+{
+	size_t used = strlen(logged);
+
+	snprintf(logged + used, sizeof(logged) - used, "%d ", priority);
+	capture(arg, priority, fmt, ap);
+}
+
+static const struct crm_log priority_sink = { capture_priority, NULL, 1 };
+
+/* True when a line logged at priority holds text. */
+static int
+logged_at(int priority, const char *text)
+{
+	char prefix[16];
+	const char *line = logged, *end;
+	size_t plen;
+
+	plen = (size_t)snprintf(prefix, sizeof(prefix), "%d ", priority);
+	for (; *line != '\0'; line = *end != '\0' ? end + 1 : end) {
+		end = strchrnul(line, '\n');
+		if (strncmp(line, prefix, plen) == 0 &&
+		    memmem(line, (size_t)(end - line), text, strlen(text)) != NULL)
+			return 1;
+	}
+	return 0;
+}
 
 static void
 write_conf(const char *text)
@@ -107,6 +138,45 @@ unknown_names_are_logged_and_ignored(void **state)
 }
 
 static void
+global_typo_warns_other_modules_options_do_not(void **state)
+{
+	struct crm_passwd_opts popts;
+	struct crm_lockout_opts lopts;
+	char conf_arg[4200];
+	const char *args[] = { conf_arg };
+
+	snprintf(conf_arg, sizeof(conf_arg), "conf=%s", conf_path);
+	/* [global] is read by every module: deny is the lockout module's,
+	 * nodelay too, deny_rhots is nobody's, and preauth is a module
+	 * argument that no file can set. */
+	write_conf("[global]\ndeny = 5\nnodelay = yes\ndeny_rhots = 3\n"
+		   "preauth = 1\n");
+	logged[0] = '\0';
+	crm_passwd_defaults(&popts, NULL);
+	assert_int_equal(crm_passwd_load(&popts, NULL, 1, args, &priority_sink),
+			 CRM_OK);
+	if (!logged_at(LOG_WARNING, "[global] deny_rhots: unknown option"))
+		fail_msg("no warning for deny_rhots:\n%s", logged);
+	if (!logged_at(LOG_WARNING, "[global] preauth: unknown option"))
+		fail_msg("no warning for preauth:\n%s", logged);
+	if (logged_at(LOG_WARNING, "[global] deny:") ||
+	    logged_at(LOG_WARNING, "[global] nodelay:"))
+		fail_msg("another module's option warned of:\n%s", logged);
+
+	/* The same from the module that owns deny. */
+	logged[0] = '\0';
+	crm_lockout_defaults(&lopts, NULL);
+	assert_int_equal(crm_lockout_load(&lopts, NULL, 1, args, &priority_sink),
+			 CRM_OK);
+	assert_int_equal(lopts.deny, 5);
+	if (!logged_at(LOG_WARNING, "[global] deny_rhots: unknown option"))
+		fail_msg("no warning for deny_rhots:\n%s", logged);
+	if (logged_at(LOG_WARNING, "[global] deny:"))
+		fail_msg("deny warned of:\n%s", logged);
+	crm_lockout_free(&lopts);
+}
+
+static void
 malformed_values_fail(void **state)
 {
 	struct crm_lockout_opts opts;
@@ -179,6 +249,7 @@ main(void)
 		cmocka_unit_test(defaults_without_file_entries),
 		cmocka_unit_test(argument_beats_section_beats_global),
 		cmocka_unit_test(unknown_names_are_logged_and_ignored),
+		cmocka_unit_test(global_typo_warns_other_modules_options_do_not),
 		cmocka_unit_test(malformed_values_fail),
 		cmocka_unit_test(named_file_must_exist),
 		cmocka_unit_test(role_sections_are_validated_and_kept),

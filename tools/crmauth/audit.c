@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/text.h"
 #include "core/audit.h"
 #include "core/clock.h"
 #include "store/store.h"
@@ -37,22 +38,27 @@ struct audit_listing {
 	int64_t rows;
 };
 
-/* One cell: "-" for none, control characters shown as '?' so that a
- * stored string cannot drive the terminal. */
-static void
+/* One cell: "-" for none, anything not printable or not UTF-8 as \xNN
+ * (crm_text_printable), so that a stored string cannot drive the
+ * terminal. */
+static int
 print_cell(const char *text, size_t width, int last)
 {
-	const char *p;
-	size_t n = 0;
+	char *shown;
+	size_t n;
 
 	if (text == NULL || text[0] == '\0')
 		text = "-";
-	for (p = text; *p != '\0'; p++, n++)
-		putchar((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p);
+	if ((shown = crm_text_printable(text)) == NULL)
+		return CRM_ENOMEM;
+	fputs(shown, stdout);
+	n = strlen(shown);
+	free(shown);
 	if (last)
-		return;
+		return CRM_OK;
 	for (; n < width + 2; n++)
 		putchar(' ');
+	return CRM_OK;
 }
 
 static void
@@ -85,10 +91,11 @@ print_row_text(const struct crm_audit_row *row)
 	cells[8] = row->result;
 	cells[9] = row->detail;
 	for (i = 0; i < ARRAY_SIZE(cells); i++)
-		print_cell(cells[i], audit_columns[i].width,
-			   i + 1 == ARRAY_SIZE(cells));
+		if (print_cell(cells[i], audit_columns[i].width,
+			       i + 1 == ARRAY_SIZE(cells)) != CRM_OK)
+			return CRM_ENOMEM;
 	putchar('\n');
-	return 0;
+	return CRM_OK;
 }
 
 static int

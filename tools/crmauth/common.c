@@ -25,7 +25,9 @@
 #include "core/context.h"
 #include "core/crm.h"
 #include "core/crypto.h"
+#include "decide/options.h"
 #include "cli/prompt.h"
+#include "cli/text.h"
 #include "store/store.h"
 
 #include "crmauth.h"
@@ -162,6 +164,9 @@ ca_load_config(struct crmauth *ca)
 
 	if (ca->config_loaded)
 		return CRM_OK;
+	/* [global] may hold any module's options; crmauth takes none of its
+	 * own that a module lacks. */
+	spec.global_tables = crm_decide_option_tables(&spec.global_table_count);
 	crm_common_defaults(&ca->opts.common);
 	if (ca->args.conf != NULL) {
 		if ((rc = ca_arg(conf_arg, sizeof(conf_arg), "conf",
@@ -195,6 +200,7 @@ ca_load_config(struct crmauth *ca)
 int
 ca_open(struct crmauth *ca)
 {
+	const struct crm_key *key;
 	char err[PATH_MAX + 256];
 	int rc;
 
@@ -208,6 +214,17 @@ ca_open(struct crmauth *ca)
 	if (rc != CRM_OK) {
 		ca->ctx = NULL;
 		ca_warn("%s", err[0] != '\0' ? err : crm_strerror(rc));
+	} else {
+		/* Every command, even one that reads only, refuses a key
+		 * that is not the database's: an administrator learns of it
+		 * at once, not at the next write.  crm_ctx_key says why. */
+		rc = crm_ctx_key(ca->ctx, &key);
+		if (rc != CRM_OK) {
+			crm_ctx_close(ca->ctx);
+			ca->ctx = NULL;
+		}
+	}
+	if (rc != CRM_OK) {
 		/* The hint only where init would help: a file missing, not
 		 * one that is unsafe or damaged. */
 		if ((rc == CRM_EDB || rc == CRM_EKEY) &&
@@ -427,8 +444,8 @@ ca_check_name(const char *what, const char *name)
 {
 	if (name == NULL || !crm_valid_name(name, CRM_NAME_MAX, 0)) {
 		/* The name itself is not echoed: it may hold anything. */
-		ca_warn("invalid %s name (1 to %d characters, no control "
-			"characters)", what, CRM_NAME_MAX - 1);
+		ca_warn("invalid %s name (1 to %d bytes of UTF-8, no "
+			"control characters)", what, CRM_NAME_MAX - 1);
 		return CRM_INVALID;
 	}
 	return CRM_OK;
@@ -687,20 +704,14 @@ ca_table_init(struct ca_table *table, size_t ncols,
 	table->headers = headers;
 }
 
-/* A cell as shown: "-" for none, control characters as '?' so that a
- * stored string cannot move the terminal's cursor. */
+/* A cell as shown: "-" for none, anything not printable or not UTF-8 as
+ * \xNN (crm_text_printable), so that a stored string cannot drive the
+ * terminal. */
 static char *
 ca_cell(const char *text)
 {
-	char *copy, *p;
-
-	copy = strdup(text != NULL && text[0] != '\0' ? text : "-");
-	if (copy == NULL)
-		return NULL;
-	for (p = copy; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	return copy;
+	return crm_text_printable(text != NULL && text[0] != '\0' ? text
+								    : "-");
 }
 
 int
@@ -799,12 +810,27 @@ ca_time_text(int64_t ms, char *buf, size_t len)
 
 /* ---- JSON ---- */
 
+json_object *
+ca_json_text(const char *value)
+{
+	json_object *val;
+	char *shown;
+
+	/* json-c escapes C0 controls but passes any other byte through, so
+	 * that a stored 0xff would make the whole document invalid. */
+	if ((shown = crm_text_printable(value)) == NULL)
+		return NULL;
+	val = json_object_new_string(shown);
+	free(shown);
+	return val;
+}
+
 int
 ca_json_str(json_object *obj, const char *key, const char *value)
 {
 	json_object *val = NULL;
 
-	if (value != NULL && (val = json_object_new_string(value)) == NULL)
+	if (value != NULL && (val = ca_json_text(value)) == NULL)
 		return CRM_ENOMEM;
 	if (json_object_object_add(obj, key, val) != 0) {
 		json_object_put(val);

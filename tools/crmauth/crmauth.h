@@ -183,7 +183,10 @@ void ca_table_free(struct ca_table *table);
 void ca_time_text(int64_t ms, char *buf, size_t len);
 
 /* JSON members; a NULL string or a zero time becomes null.  CRM_ENOMEM
- * when json-c cannot allocate. */
+ * when json-c cannot allocate.  Strings are made printable, valid UTF-8
+ * first (crm_text_printable); ca_json_text makes one such string value,
+ * NULL when out of memory. */
+json_object *ca_json_text(const char *value);
 int ca_json_str(json_object *obj, const char *key, const char *value);
 int ca_json_int(json_object *obj, const char *key, int64_t value);
 int ca_json_bool(json_object *obj, const char *key, int value);

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/audit.h"
+#include "core/context.h"
 #include "core/crypto.h"
 #include "store/store.h"
 
@@ -27,6 +29,7 @@ struct init_result {
 	int db_created;
 	int db_from;			/* schema version before migration */
 	int key_created;
+	int key_check_created;		/* recorded by this run */
 	int db_open_to_others;		/* an existing file readable by others */
 };
 
@@ -90,9 +93,24 @@ check_orphaned_db(struct crmauth *ca, struct crm_store *store,
 		  const char *keyfile)
 {
 	unsigned char mac[CRM_MAC_LEN];
+	size_t got = 0;
 	int64_t id;
 	int rc;
 
+	/* A key check value names a key as surely as a chained row. */
+	rc = crm_store_meta_get(store, CRM_KEY_CHECK_META, mac, sizeof(mac),
+				&got);
+	crm_cleanse(mac, sizeof(mac));
+	if (rc == CRM_OK) {
+		ca_warn("%s: key file missing, but the database already "
+			"holds the key check value of a key; restore that "
+			"key file instead of creating a new one", keyfile);
+		return CRM_EXISTS;
+	}
+	if (rc != CRM_NOTFOUND) {
+		ca_error(ca, rc, "database: key check value");
+		return rc;
+	}
 	rc = crm_store_audit_tail(store, &id, mac);
 	crm_cleanse(mac, sizeof(mac));
 	if (rc == CRM_NOTFOUND)
@@ -178,6 +196,50 @@ init_key(struct crmauth *ca, const char *keyfile, struct crm_store *store,
 	return rc;
 }
 
+/*
+ * The database must hold the key check value of its key, or every module
+ * refuses it.  Compare it when present (a mismatch is the wrong key file:
+ * refuse, never overwrite); record it when absent (a new database, or
+ * one made before key checks).  Absent on a database whose audit trail
+ * already holds rows, it is recorded only when the trail verifies under
+ * this key, so that init cannot bless a key the rows were not made with.
+ */
+static int
+init_key_check(struct crmauth *ca, struct crm_store *store,
+	       const struct crm_key *key, struct init_result *res)
+{
+	const char *db = ca->opts.common.db;
+	const char *keyfile = ca->opts.common.keyfile;
+	struct crm_audit_report report;
+	char err[2 * PATH_MAX + 256];
+	int rc;
+
+	err[0] = '\0';
+	rc = crm_ctx_key_verify(store, key, db, keyfile, err, sizeof(err));
+	if (rc == CRM_OK)
+		return CRM_OK;
+	if (rc != CRM_NOTFOUND) {
+		open_error("key file", keyfile, rc, err);
+		return rc;
+	}
+	memset(&report, 0, sizeof(report));
+	rc = crm_audit_verify(store, key, &report);
+	if (rc != CRM_OK) {
+		ca_error(ca, rc, "database %s: audit trail", db);
+		return rc;
+	}
+	if (report.first_bad_id != 0) {
+		ca_warn("key file %s does not match database %s: its audit "
+			"trail does not verify under this key (row %lld: %s); "
+			"no key check value recorded: restore the key file "
+			"the database was made with", keyfile, db,
+			(long long)report.first_bad_id, report.reason);
+		return CRM_EKEY;
+	}
+	res->key_check_created = 1;
+	return CRM_OK;
+}
+
 /* The admin:init row, when init changed anything. */
 static int
 init_audit(struct crmauth *ca, struct crm_store *store,
@@ -187,17 +249,23 @@ init_audit(struct crmauth *ca, struct crm_store *store,
 	int rc;
 
 	if (!res->db_created && !res->key_created &&
-	    res->db_from == CRM_SCHEMA_VERSION)
+	    !res->key_check_created && res->db_from == CRM_SCHEMA_VERSION)
 		return CRM_OK;
-	ca_detail(detail, sizeof(detail), "schema %d->%d%s%s", res->db_from,
+	ca_detail(detail, sizeof(detail), "schema %d->%d%s%s%s", res->db_from,
 		  CRM_SCHEMA_VERSION, res->db_created ? " database created" : "",
-		  res->key_created ? " key created" : "");
+		  res->key_created ? " key created" : "",
+		  res->key_check_created ? " key check recorded" : "");
 	if ((rc = crm_store_begin(store, CRM_TXN_WRITE)) != CRM_OK) {
 		ca_warn("database: %s: %s", crm_strerror(rc),
 			crm_store_errmsg(store));
 		return rc;
 	}
-	rc = ca_audit_append(ca, store, key, NULL, "admin:init", detail);
+	rc = CRM_OK;
+	if (res->key_check_created)
+		rc = crm_ctx_key_record(store, key);
+	if (rc == CRM_OK)
+		rc = ca_audit_append(ca, store, key, NULL, "admin:init",
+				     detail);
 	if (rc == CRM_OK)
 		rc = crm_store_commit(store);
 	if (rc != CRM_OK) {
@@ -231,6 +299,11 @@ init_report(struct crmauth *ca, const struct init_result *res)
 			printf("created key file %s\n", keyfile);
 		else
 			printf("key file %s is present and safe\n", keyfile);
+		if (res->key_check_created)
+			printf("recorded the key check value of %s in %s\n",
+			       keyfile, db);
+		else
+			printf("key file %s matches the database\n", keyfile);
 		return CRM_OK;
 	}
 	if ((obj = json_object_new_object()) == NULL)
@@ -240,7 +313,9 @@ init_report(struct crmauth *ca, const struct init_result *res)
 	    ca_json_int(obj, "schema_from", res->db_from) == CRM_OK &&
 	    ca_json_int(obj, "schema_version", CRM_SCHEMA_VERSION) == CRM_OK &&
 	    ca_json_str(obj, "keyfile", keyfile) == CRM_OK &&
-	    ca_json_bool(obj, "keyfile_created", res->key_created) == CRM_OK)
+	    ca_json_bool(obj, "keyfile_created", res->key_created) == CRM_OK &&
+	    ca_json_bool(obj, "key_check_created",
+			 res->key_check_created) == CRM_OK)
 		rc = ca_json_print(obj);
 	json_object_put(obj);
 	return rc;
@@ -269,6 +344,8 @@ cmd_init(struct crmauth *ca, int argc, char **argv)
 		goto out;
 	rc = init_key(ca, ca->opts.common.keyfile, store, &key, &res);
 	if (rc != CRM_OK)
+		goto out;
+	if ((rc = init_key_check(ca, store, key, &res)) != CRM_OK)
 		goto out;
 	if ((rc = init_audit(ca, store, key, &res)) != CRM_OK)
 		goto out;

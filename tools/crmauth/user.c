@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/text.h"
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/hash.h"
@@ -122,7 +123,7 @@ user_json(const struct user_entry *entry, json_object **out)
 	if ((roles = json_object_new_array()) == NULL)
 		goto out;
 	for (i = 0; i < entry->roles.count; i++) {
-		role = json_object_new_string(entry->roles.items[i]);
+		role = ca_json_text(entry->roles.items[i]);
 		if (role == NULL)
 			goto out;
 		if (json_object_array_add(roles, role) != 0) {
@@ -566,6 +567,7 @@ user_show_print(struct crmauth *ca, const struct user_entry *entry,
 		int locked, int64_t lock_until_ms)
 {
 	char status[128], created[64], changed[64], login[64], until[64];
+	char *name = NULL, *dept = NULL, *roles_shown = NULL;
 	json_object *obj = NULL;
 	char *roles;
 	int rc;
@@ -597,10 +599,18 @@ user_show_print(struct crmauth *ca, const struct user_entry *entry,
 		crm_time_format(lock_until_ms, when, sizeof(when));
 		snprintf(until, sizeof(until), "until %s", when);
 	}
-	printf("name:              %s\n", entry->name);
-	printf("department:        %s\n", entry->dept ? entry->dept : "-");
+	/* Stored names may hold anything a database writer put there. */
+	name = crm_text_printable(entry->name);
+	dept = crm_text_printable(entry->dept != NULL ? entry->dept : "-");
+	roles_shown = crm_text_printable(roles[0] != '\0' ? roles : "-");
+	if (name == NULL || dept == NULL || roles_shown == NULL) {
+		rc = CRM_ENOMEM;
+		goto out;
+	}
+	printf("name:              %s\n", name);
+	printf("department:        %s\n", dept);
 	printf("status:            %s\n", status);
-	printf("roles:             %s\n", roles[0] != '\0' ? roles : "-");
+	printf("roles:             %s\n", roles_shown);
 	printf("password:          %s%s\n",
 	       entry->has_password ? "set" : "none",
 	       entry->must_change ? ", must be changed" : "");
@@ -608,8 +618,13 @@ user_show_print(struct crmauth *ca, const struct user_entry *entry,
 	printf("created:           %s\n", created);
 	printf("last login:        %s\n", login);
 	printf("locked:            %s\n", until);
+	rc = CRM_OK;
+out:
+	free(name);
+	free(dept);
+	free(roles_shown);
 	free(roles);
-	return CRM_OK;
+	return rc;
 }
 
 static int

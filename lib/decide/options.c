@@ -1,0 +1,20 @@
+/*
+ * options.c - the option tables of every decision (options.h).
+ */
+#include "autoconfig.h"
+
+#include "decide/lockout.h"
+#include "decide/options.h"
+#include "decide/passwd.h"
+
+static const struct crm_option_table decide_tables[] = {
+	{ "lockout", crm_lockout_options, &crm_lockout_option_count },
+	{ "passwd", crm_passwd_options, &crm_passwd_option_count },
+};
+
+const struct crm_option_table *
+crm_decide_option_tables(size_t *count)
+{
+	*count = sizeof(decide_tables) / sizeof(decide_tables[0]);
+	return decide_tables;
+}
