@@ -81,6 +81,49 @@ key_of_wrong_size_is_refused(void **state)
 				      sizeof(err)), CRM_EKEY);
 }
 
+/* A FIFO in place of the key: open() would wait for a writer forever.
+ * crm_ctx_open's lstat check refuses it first, so only this test shows
+ * that crm_key_load itself (a file swapped after that check) does not
+ * wait.  SIGALRM ends the test program if it does. */
+static void
+fifo_key_is_refused_without_waiting(void **state)
+{
+	struct crm_key *key = NULL;
+	char err[512];
+
+	unlink(key_path);
+	assert_int_equal(mkfifo(key_path, 0600), 0);
+	alarm(10);
+	assert_int_equal(crm_key_load(key_path, &key, err, sizeof(err)),
+			 CRM_EKEY);
+	alarm(0);
+	assert_null(key);
+	assert_non_null(strstr(err, "not a regular file"));
+	assert_int_equal(crm_key_check_file(key_path, err, sizeof(err)),
+			 CRM_EKEY);
+	assert_non_null(strstr(err, "not a regular file"));
+	unlink(key_path);
+}
+
+static void
+key_check_value_names_the_key_and_no_other_use(void **state)
+{
+	struct crm_key *a = fresh_key(), *b = fresh_key();
+	unsigned char ca[CRM_HMAC_LEN], cb[CRM_HMAC_LEN], mac[CRM_HMAC_LEN];
+	struct crm_buf text[] = { { "pam-crm key check value", 23 } };
+
+	assert_int_equal(crm_key_check_value(a, ca), CRM_OK);
+	assert_int_equal(crm_key_check_value(b, cb), CRM_OK);
+	assert_memory_not_equal(ca, cb, sizeof(ca));
+	/* Its own subkey: no audit MAC or seal MAC of the same text. */
+	assert_int_equal(crm_hmac(a, CRM_KEY_AUDIT, text, 1, mac), CRM_OK);
+	assert_memory_not_equal(ca, mac, sizeof(ca));
+	assert_int_equal(crm_hmac(a, CRM_KEY_SEAL, text, 1, mac), CRM_OK);
+	assert_memory_not_equal(ca, mac, sizeof(ca));
+	crm_key_free(a);
+	crm_key_free(b);
+}
+
 static void
 hmac_depends_on_key_and_every_byte(void **state)
 {
@@ -166,6 +209,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(key_file_is_private_and_refused_when_not),
 		cmocka_unit_test(key_of_wrong_size_is_refused),
+		cmocka_unit_test(fifo_key_is_refused_without_waiting),
+		cmocka_unit_test(key_check_value_names_the_key_and_no_other_use),
 		cmocka_unit_test(hmac_depends_on_key_and_every_byte),
 		cmocka_unit_test(seal_round_trip_and_tamper_detection),
 		cmocka_unit_test(password_hashes_verify),
