@@ -224,8 +224,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 struct crm_store {
 	sqlite3 *db;
 	sqlite3_stmt *stmts[ST_COUNT];
-	unsigned long busy_timeout_ms;
-	int64_t busy_since_ms;		/* monotonic, first wait of a lock */
+	unsigned long busy_timeout_ms;	/* budget of all waits together */
+	unsigned long busy_spent_ms;	/* waited so far, all waits */
+	int64_t busy_last_ms;		/* monotonic, last call of this wait */
 	unsigned int jitter_seed;
 	char errmsg[256];
 };
@@ -377,7 +378,13 @@ monotonic_ms(void)
  * lock goes to whoever asks at the right moment: with many logins at
  * once a waiter can lose every race until its timeout, and its failure
  * would go uncounted.  Short jittered sleeps give every waiter many
- * chances; the deadline is the same busy_timeout_ms.
+ * chances.
+ *
+ * busy_timeout_ms is a budget for the store, not for one wait: a PAM
+ * handle keeps one store for every module of its stack, and a login in
+ * which two modules write (pam_crm_passwd's audit row, then authfail)
+ * must not keep the client waiting twice as long.  Each call charges the
+ * time since the previous one of the same wait to the store.
  */
 static int
 busy_wait(void *arg, int attempts)
@@ -386,10 +393,13 @@ busy_wait(void *arg, int attempts)
 	struct timespec pause;
 	int64_t now = monotonic_ms();
 
-	if (attempts == 0)
-		s->busy_since_ms = now;
-	if (now - s->busy_since_ms >= (int64_t)s->busy_timeout_ms)
+	if (attempts > 0 && now > s->busy_last_ms)
+		s->busy_spent_ms += (unsigned long)(now - s->busy_last_ms);
+	if (s->busy_spent_ms >= s->busy_timeout_ms) {
+		s->busy_spent_ms = s->busy_timeout_ms;
 		return 0;
+	}
+	s->busy_last_ms = now;
 	pause.tv_sec = 0;
 	pause.tv_nsec = (1 + rand_r(&s->jitter_seed) % 4) * 1000000L;
 	nanosleep(&pause, NULL);

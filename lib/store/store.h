@@ -11,7 +11,9 @@
  * writes (counters, audit row) and commits, so that concurrent processes
  * never lose an update; CRM_TXN_WRITE takes the write lock at once (SQLite
  * BEGIN IMMEDIATE, PostgreSQL SERIALIZABLE or row locks).  Waiting for the
- * lock is bounded by busy_timeout_ms, then CRM_BUSY.  Strings returned in
+ * lock is bounded by busy_timeout_ms, then CRM_BUSY; the time is a budget
+ * for the store's whole life (a PAM handle: every module of one login),
+ * not for each wait.  Strings returned in
  * records are copies owned by the record (free with the matching _clear).
  */
 #ifndef CRM_STORE_H
