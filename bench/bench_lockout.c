@@ -454,7 +454,8 @@ populate(struct dbset *d)
 
 	if (crm_key_create(key, err, sizeof(err)) != CRM_OK)
 		die("key %s: %s", key, err);
-	rc = crm_store_open(db, CRM_STORE_CREATE, 10000, &store, err,
+	rc = crm_store_open(db, CRM_STORE_CREATE, 10000,
+			    CRM_DURABILITY_NORMAL, &store, err,
 			    sizeof(err));
 	if (rc != CRM_OK)
 		die("%s", err);

@@ -36,6 +36,16 @@ enum crm_store_mode {
 
 enum crm_txn { CRM_TXN_READ, CRM_TXN_WRITE };
 
+/*
+ * What a power cut may lose (a crash of the process, kill -9 included,
+ * loses nothing committed in either mode).  The order is that of
+ * crm_durability_choices (config.c): the durability= option.
+ */
+enum crm_durability {
+	CRM_DURABILITY_NORMAL,	/* the commits since the last checkpoint */
+	CRM_DURABILITY_FULL,	/* nothing: every commit is synced */
+};
+
 enum crm_backend {
 	CRM_BACKEND_NONE,	/* not a location any backend takes */
 	CRM_BACKEND_SQLITE,	/* an absolute path */
@@ -46,7 +56,8 @@ enum crm_backend {
 enum crm_backend crm_store_backend(const char *location);
 
 int crm_store_open(const char *location, enum crm_store_mode mode,
-		   unsigned long busy_timeout_ms, struct crm_store **out,
+		   unsigned long busy_timeout_ms,
+		   enum crm_durability durability, struct crm_store **out,
 		   char *err, size_t errlen);
 void crm_store_close(struct crm_store *store);
 
