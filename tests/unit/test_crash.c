@@ -246,10 +246,39 @@ killed_writers_lose_no_committed_failure(void **state)
 	fx_teardown(&fx);
 }
 
+/* durability= is an option of its own, not an unknown name that would
+ * be logged and ignored: a value other than normal or full fails closed. */
+static void
+durability_is_normal_or_full(void **state)
+{
+	static const char *const values[] = { "normal", "full", "sometimes" };
+	char conf_arg[PATH_MAX + 8], extra[64];
+	const char *argv[] = { conf_arg };
+	struct crm_lockout_opts opts;
+	size_t i;
+
+	fx_setup(&fx, NULL);
+	snprintf(conf_arg, sizeof(conf_arg), "conf=%s", fx.conf);
+	for (i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		snprintf(extra, sizeof(extra), "durability = %s\n", values[i]);
+		fx_write_conf(&fx, extra);
+		crm_lockout_defaults(&opts);
+		assert_int_equal(crm_lockout_load(&opts, 1, argv, NULL),
+				 i < 2 ? CRM_OK : CRM_INVALID);
+		if (i < 2)
+			assert_int_equal(opts.common.durability,
+					 i == 0 ? CRM_DURABILITY_NORMAL
+						: CRM_DURABILITY_FULL);
+		crm_lockout_free(&opts);
+	}
+	fx_teardown(&fx);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(durability_is_normal_or_full),
 		cmocka_unit_test(killed_writers_lose_no_committed_failure),
 	};
 
