@@ -1,10 +1,10 @@
 /*
  * test_crash.c - a process killed at any point loses no committed
- * failure: writers record failures as pam_crm_lockout authfail does
- * (open, decide, close, once per failure), a parent kills them with
- * SIGKILL at random moments, and afterwards every failure a writer had
- * seen committed is in the database, each with its audit row, the audit
- * chain verifies and SQLite finds the file intact.
+ * failure: writers fail logins through the real stack (crm-burst:
+ * pam_crm_lockout preauth and authfail, one PAM handle a failure), a
+ * parent kills them with SIGKILL at random moments, and afterwards every
+ * failure a writer had seen answered is in the database, each with its
+ * audit row, the audit chain verifies and SQLite finds the file intact.
  *
  * The moments that matter are after the write, inside COMMIT, and inside
  * the WAL checkpoint a commit runs every 64 frames (every fifth failure
@@ -29,10 +29,9 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <security/pam_appl.h>
 #include <sqlite3.h>
 
-#include "core/context.h"
-#include "decide/lockout.h"
 #include "fixture.h"
 
 #define WRITERS 2		/* leaves a core to timing tests under -j2 */
@@ -40,6 +39,10 @@
 #define MAX_PAUSE_US 12000	/* between two kills */
 /* SQLite WAL frame: 24-byte header and a 4096-byte page. */
 #define WAL_FRAME (24 + 4096)
+
+#define PASSWORD "crash-Correct-Horse-1"
+/* Every failure counted, no lock ever: the test is about losing none. */
+#define CONF_LOCKOUT "[lockout]\nnodelay = yes\ndeny = 1000000\n"
 
 static struct fixture fx;
 
@@ -64,38 +67,42 @@ user_name(int i, char *buf, size_t len)
 	snprintf(buf, len, "crash%d", i);
 }
 
-/* A writer: failures of its own user until killed.  A byte goes to the
- * parent only once crm_lockout_decide has returned, i.e. after COMMIT. */
+/*
+ * A writer: failed logins of its own user until killed.  A byte goes to
+ * the parent once pam_authenticate has answered, i.e. after authfail's
+ * COMMIT.  (A database error is answered PAM_AUTH_ERR as well, fail
+ * closed; the check below then reports that failure as lost, which is
+ * right: no error may happen here.)  The handle comes from the test's own
+ * service directory (pam_start_confdir): see tests/run-test for why no
+ * pam_wrapper here.
+ */
 static int
 writer_main(int index, int ack)
 {
-	char user[32], conf_arg[PATH_MAX + 8], err[2 * PATH_MAX];
-	const char *argv[] = { conf_arg, "deny=1000000", "nodelay" };
-	struct crm_lockout_opts opts;
-	struct crm_request req = { "crash", NULL, NULL, "192.0.2.7", NULL };
-	struct crm_outcome out;
-	struct crm_ctx *ctx;
+	const char *service_dir = getenv("CRM_TEST_SERVICE_DIR");
+	struct pam_conv pc = { NULL, NULL };
+	char user[32];
 
-	user_name(index, user, sizeof(user));
-	req.user = user;
-	snprintf(conf_arg, sizeof(conf_arg), "conf=%s", fx.conf);
-	crm_lockout_defaults(&opts);
-	if (crm_lockout_load(&opts, 3, argv, NULL) != CRM_OK)
+	if (service_dir == NULL)
 		return 10;
+	user_name(index, user, sizeof(user));
 	for (;;) {
-		if (crm_ctx_open(&opts.common, NULL, &ctx, err,
-				 sizeof(err)) != CRM_OK) {
-			fprintf(stderr, "writer %d: %s\n", index, err);
+		pam_handle_t *pamh = NULL;
+		int rc;
+
+		if (pam_start_confdir("crm-burst", user, &pc, service_dir,
+				      &pamh) != PAM_SUCCESS)
 			return 11;
-		}
-		if (crm_lockout_decide(ctx, &opts, CRM_LOCKOUT_AUTHFAIL, &req,
-				       &out) != CRM_OK) {
-			fprintf(stderr, "writer %d: %s\n", index, out.detail);
+		pam_set_item(pamh, PAM_RHOST, "192.0.2.7");
+		rc = pam_authenticate(pamh, 0);
+		pam_end(pamh, rc);
+		if (rc != PAM_AUTH_ERR) {
+			fprintf(stderr, "writer %d: %s\n", index,
+				pam_strerror(NULL, rc));
 			return 12;
 		}
 		if (write(ack, "f", 1) != 1)
 			return 13;
-		crm_ctx_close(ctx);
 	}
 }
 
@@ -206,15 +213,15 @@ killed_writers_lose_no_committed_failure(void **state)
 	sqlite3 *db;
 	int i;
 
-	fx_setup(&fx, NULL);
+	fx_setup(&fx, CONF_LOCKOUT);
 	memset(w, 0, sizeof(w));
 	for (i = 0; i < WRITERS; i++) {
 		user_name(i, user, sizeof(user));
-		fx_user_add(&fx, user, "crash-Correct-Horse-1");
+		fx_user_add(&fx, user, PASSWORD);
 	}
 	fprintf(stderr, "# seed %u\n", seed);
 	kill_writers_at_random("normal", w, &seed);
-	fx_write_conf(&fx, "durability = full\n");
+	fx_write_conf(&fx, "durability = full\n" CONF_LOCKOUT);
 	kill_writers_at_random("full", w, &seed);
 
 	assert_int_equal(sqlite3_open_v2(fx.db, &db, SQLITE_OPEN_READONLY,
@@ -246,31 +253,63 @@ killed_writers_lose_no_committed_failure(void **state)
 	fx_teardown(&fx);
 }
 
+/* Answers every prompt with PASSWORD. */
+static int
+answer_password(int n, const struct pam_message **msg,
+		struct pam_response **resp, void *arg)
+{
+	struct pam_response *r = calloc((size_t)n, sizeof(*r));
+	int i;
+
+	if (r == NULL)
+		return PAM_BUF_ERR;
+	for (i = 0; i < n; i++) {
+		if (msg[i]->msg_style != PAM_PROMPT_ECHO_OFF &&
+		    msg[i]->msg_style != PAM_PROMPT_ECHO_ON)
+			continue;
+		r[i].resp = strdup(PASSWORD);
+		if (r[i].resp == NULL) {
+			while (i-- > 0)
+				free(r[i].resp);
+			free(r);
+			return PAM_BUF_ERR;
+		}
+	}
+	*resp = r;
+	return PAM_SUCCESS;
+}
+
+/* The right password through pam.d/crm, on a handle of the test's own
+ * service directory. */
+static int
+right_password_login(void)
+{
+	const char *service_dir = getenv("CRM_TEST_SERVICE_DIR");
+	struct pam_conv pc = { answer_password, NULL };
+	pam_handle_t *pamh = NULL;
+	int rc;
+
+	assert_non_null(service_dir);
+	assert_int_equal(pam_start_confdir("crm", "crash0", &pc, service_dir,
+					   &pamh), PAM_SUCCESS);
+	rc = pam_authenticate(pamh, 0);
+	pam_end(pamh, rc);
+	return rc;
+}
+
 /* durability= is an option of its own, not an unknown name that would
  * be logged and ignored: a value other than normal or full fails closed. */
 static void
 durability_is_normal_or_full(void **state)
 {
-	static const char *const values[] = { "normal", "full", "sometimes" };
-	char conf_arg[PATH_MAX + 8], extra[64];
-	const char *argv[] = { conf_arg };
-	struct crm_lockout_opts opts;
-	size_t i;
-
 	fx_setup(&fx, NULL);
-	snprintf(conf_arg, sizeof(conf_arg), "conf=%s", fx.conf);
-	for (i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
-		snprintf(extra, sizeof(extra), "durability = %s\n", values[i]);
-		fx_write_conf(&fx, extra);
-		crm_lockout_defaults(&opts);
-		assert_int_equal(crm_lockout_load(&opts, 1, argv, NULL),
-				 i < 2 ? CRM_OK : CRM_INVALID);
-		if (i < 2)
-			assert_int_equal(opts.common.durability,
-					 i == 0 ? CRM_DURABILITY_NORMAL
-						: CRM_DURABILITY_FULL);
-		crm_lockout_free(&opts);
-	}
+	fx_user_add(&fx, "crash0", PASSWORD);
+	fx_write_conf(&fx, "durability = normal\n");
+	assert_int_equal(right_password_login(), PAM_SUCCESS);
+	fx_write_conf(&fx, "durability = full\n");
+	assert_int_equal(right_password_login(), PAM_SUCCESS);
+	fx_write_conf(&fx, "durability = sometimes\n");
+	assert_int_not_equal(right_password_login(), PAM_SUCCESS);
 	fx_teardown(&fx);
 }
 
