@@ -101,6 +101,7 @@ static struct {
 	int work_given;
 	const char *csv;
 	const char *profile;		/* -P: one service alone */
+	const char *durability;		/* -D: pam_crm.conf durability= */
 	uint64_t seed;			/* -x: the order of each round */
 } opt;
 
@@ -437,8 +438,8 @@ populate(struct dbset *d)
 	join(marker, sizeof(marker), d->dir, "populated");
 	make_dir(d->dir);
 	write_file(d->conf, 0644,
-		   "[global]\ndb = %s\nkeyfile = %s\n\n[lockout]\nnodelay = yes\n",
-		   db, key);
+		   "[global]\ndb = %s\nkeyfile = %s\ndurability = %s\n\n"
+		   "[lockout]\nnodelay = yes\n", db, key, opt.durability);
 
 	if (access(marker, F_OK) == 0 && access(db, F_OK) == 0 &&
 	    access(key, F_OK) == 0) {
@@ -457,7 +458,8 @@ populate(struct dbset *d)
 
 	if (crm_key_create(key, err, sizeof(err)) != CRM_OK)
 		die("key %s: %s", key, err);
-	rc = crm_store_open(db, CRM_STORE_CREATE, 10000, &store, err,
+	rc = crm_store_open(db, CRM_STORE_CREATE, 10000,
+			    CRM_DURABILITY_NORMAL, &store, err,
 			    sizeof(err));
 	if (rc != CRM_OK)
 		die("%s", err);
@@ -664,16 +666,24 @@ print_variant(enum variant v)
 	size_t u;
 	enum path p;
 	enum kind k;
-	double worst_med = 0, worst_p99 = 0;
+	double worst_med = 0, worst_p99 = 0, worst_path[P_COUNT] = { 0 };
 	const char *worst_where_path = "", *worst_where_p99 = "";
 	unsigned long worst_users = 0, worst_users_p99 = 0;
+	/* The issue's targets without a password check (crm/faillock,
+	 * median): the direct path; with yescrypt in both stacks, 1.5. */
+	const double target[V_COUNT][P_COUNT] = {
+		[V_CHEAP] = { [P_GOOD] = 2.0, [P_BAD] = 3.5 },
+		[V_PASSWD] = { [P_GOOD] = 1.5, [P_BAD] = 1.5 },
+	};
+	int met = 1;
 
 	printf("\n== %s: CHECK = %s ==\n", variant_name[v],
 	       v == V_CHEAP ? "pam_permit.so (good) / pam_deny.so (bad)"
 			    : "pam_crm_passwd.so (yescrypt) in every stack");
-	printf("%-5s %9s %-9s %10s %10s %10s %9s %9s %12s\n", "path",
+	printf("durability=%s\n", opt.durability);
+	printf("%-5s %9s %-9s %10s %10s %10s %9s %9s %9s %12s\n", "path",
 	       "users", "stack", "median_us", "p90_us", "p99_us", "ratio_med",
-	       "ratio_p99", "module_us");
+	       "ratio_p99", "vs_base", "module_us");
 	for (p = 0; p < P_COUNT; p++) {
 		for (u = 0; u < opt.user_counts; u++) {
 			const struct cell *b = &dbs[u].cells[v][p][K_BASE];
@@ -683,6 +693,7 @@ print_variant(enum variant v)
 			for (k = 0; k < K_COUNT; k++) {
 				const struct cell *x = &dbs[u].cells[v][p][k];
 				char rm[16] = "", r99[16] = "", own[32] = "";
+				char vb[16] = "";
 
 				if (k == K_CRM) {
 					snprintf(rm, sizeof(rm), "%.2f",
@@ -690,14 +701,19 @@ print_variant(enum variant v)
 					snprintf(r99, sizeof(r99), "%.2f",
 						 c->p99 / f->p99);
 				}
-				if (k != K_BASE)
+				if (k != K_BASE) {
 					snprintf(own, sizeof(own), "%.1f",
 						 x->median - b->median);
+					snprintf(vb, sizeof(vb), "%.2f",
+						 x->median / b->median);
+				}
 				printf("%-5s %9lu %-9s %10.1f %10.1f %10.1f "
-				       "%9s %9s %12s\n", path_name[p],
+				       "%9s %9s %9s %12s\n", path_name[p],
 				       dbs[u].users, kind_name[k], x->median,
-				       x->p90, x->p99, rm, r99, own);
+				       x->p90, x->p99, rm, r99, vb, own);
 			}
+			if (c->median / f->median > worst_path[p])
+				worst_path[p] = c->median / f->median;
 			if (c->median / f->median > worst_med) {
 				worst_med = c->median / f->median;
 				worst_where_path = path_name[p];
@@ -711,7 +727,8 @@ print_variant(enum variant v)
 		}
 	}
 	printf("module_us = stack median - base median (the lockout modules' "
-	       "own cost per transaction)\n");
+	       "own cost per transaction); vs_base = stack median / base "
+	       "median (base: the check alone, no lockout module)\n");
 	if (v == V_PASSWD)
 		printf("(passwd: module_us is within yescrypt's jitter; in the "
 		       "crm stack pam_crm_lockout and pam_crm_passwd share one "
@@ -748,11 +765,16 @@ print_variant(enum variant v)
 			       fh->median / fl->median);
 		}
 	}
-	printf("RESULT %s: worst crm/faillock median ratio %.2f (%s, %lu "
-	       "users), worst p99 ratio %.2f (%s, %lu users): target <= 1.5 "
-	       "%s\n", variant_name[v], worst_med, worst_where_path,
-	       worst_users, worst_p99, worst_where_p99, worst_users_p99,
-	       worst_med <= 1.5 ? "MET" : "NOT MET");
+	for (p = 0; p < P_COUNT; p++)
+		if (worst_path[p] > target[v][p])
+			met = 0;
+	printf("RESULT %s durability=%s: worst crm/faillock median ratio "
+	       "%.2f (%s, %lu users), worst p99 ratio %.2f (%s, %lu users); "
+	       "worst median good %.2f (target <= %.1f), bad %.2f (target "
+	       "<= %.1f): %s\n", variant_name[v], opt.durability, worst_med,
+	       worst_where_path, worst_users, worst_p99, worst_where_p99,
+	       worst_users_p99, worst_path[P_GOOD], target[v][P_GOOD],
+	       worst_path[P_BAD], target[v][P_BAD], met ? "MET" : "NOT MET");
 }
 
 static void
@@ -854,6 +876,7 @@ usage(FILE *fp)
 "  -k        keep the work directory\n"
 "  -o FILE   write every sample as CSV\n"
 "  -x SEED   seed of the order of the stacks within each round\n"
+"  -D MODE   durability= of pam_crm.conf: normal (default) or full\n"
 "  -P NAME   profile mode: run only service NAME (KIND-VARIANT-PATH, e.g.\n"
 "            crm-cheap-bad) -w + -n times on the first -u count, no\n"
 "            comparison; for perf record / valgrind --tool=callgrind\n",
@@ -949,12 +972,13 @@ main(int argc, char **argv)
 	opt.run_variant[V_CHEAP] = opt.run_variant[V_PASSWD] = 1;
 	opt.user = "crmbench";
 	opt.rhost = "192.0.2.10";
+	opt.durability = "normal";
 	opt.seed = 0x9e3779b97f4a7c15ULL;
 	snprintf(opt.secdir, sizeof(opt.secdir),
 		 "/usr/lib/x86_64-linux-gnu/security");
 	parse_users(users_default);
 
-	while ((c = getopt(argc, argv, "n:N:w:u:V:U:r:b:s:t:ko:P:x:h")) != -1) {
+	while ((c = getopt(argc, argv, "n:N:w:u:V:U:r:b:s:t:ko:P:x:D:h")) != -1) {
 		switch (c) {
 		case 'n': opt.iters[V_CHEAP] = parse_ul(optarg, "-n"); break;
 		case 'N': opt.iters[V_PASSWD] = parse_ul(optarg, "-N"); break;
@@ -973,6 +997,12 @@ main(int argc, char **argv)
 			opt.keep = 1;
 			break;
 		case 'k': opt.keep = 1; break;
+		case 'D':
+			if (strcmp(optarg, "normal") != 0 &&
+			    strcmp(optarg, "full") != 0)
+				die("-D: normal or full");
+			opt.durability = optarg;
+			break;
 		case 'o': opt.csv = optarg; break;
 		case 'P': opt.profile = optarg; break;
 		case 'x':

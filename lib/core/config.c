@@ -17,6 +17,8 @@
 #include "core/crm.h"
 
 const char *const crm_unknown_choices[] = { "deny", "ignore", NULL };
+/* In the order of enum crm_durability (store.h). */
+const char *const crm_durability_choices[] = { "normal", "full", NULL };
 
 void
 crm_common_defaults(struct crm_common_opts *common)
@@ -28,6 +30,7 @@ crm_common_defaults(struct crm_common_opts *common)
 		 "%s/security/pam_crm.key", CRM_SYSCONFDIR);
 	common->busy_timeout_ms = 2000;
 	common->audit_keep_days = 365;
+	common->durability = 0;		/* normal: see pam_crm.conf(5) */
 	common->unknown = CRM_UNKNOWN_DENY;
 }
 

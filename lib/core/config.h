@@ -53,6 +53,7 @@ struct crm_common_opts {
 	char keyfile[PATH_MAX];
 	unsigned long busy_timeout_ms;
 	unsigned long audit_keep_days;
+	unsigned int durability;	/* enum crm_durability (store.h) */
 	int debug;
 	int silent;
 	unsigned int unknown;		/* enum crm_unknown */
@@ -66,11 +67,13 @@ struct crm_common_opts {
 	{ "keyfile", CRM_OPT_PATH, offsetof(type, common.keyfile), 0, 0, NULL, 0 }, \
 	{ "busy_timeout_ms", CRM_OPT_UINT, offsetof(type, common.busy_timeout_ms), 0, 600000, NULL, 0 }, \
 	{ "audit_keep_days", CRM_OPT_UINT, offsetof(type, common.audit_keep_days), 0, 36500, NULL, 0 }, \
+	{ "durability", CRM_OPT_ENUM, offsetof(type, common.durability), 0, 0, crm_durability_choices, 0 }, \
 	{ "debug", CRM_OPT_BOOL, offsetof(type, common.debug), 0, 1, NULL, 0 }, \
 	{ "silent", CRM_OPT_BOOL, offsetof(type, common.silent), 0, 1, NULL, 0 }, \
 	{ "unknown", CRM_OPT_ENUM, offsetof(type, common.unknown), 0, 0, crm_unknown_choices, 0 }
 
 extern const char *const crm_unknown_choices[];
+extern const char *const crm_durability_choices[];
 
 void crm_common_defaults(struct crm_common_opts *common);
 

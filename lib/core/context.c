@@ -42,7 +42,9 @@ crm_ctx_open(const struct crm_common_opts *common, const struct crm_log *log,
 	snprintf(ctx->keyfile, sizeof(ctx->keyfile), "%s", common->keyfile);
 
 	rc = crm_store_open(common->db, CRM_STORE_EXISTING,
-			    common->busy_timeout_ms, &ctx->store, err, errlen);
+			    common->busy_timeout_ms,
+			    (enum crm_durability)common->durability,
+			    &ctx->store, err, errlen);
 	/* Only what the file says of itself: reading and checking the key
 	 * waits for crm_ctx_key. */
 	if (rc == CRM_OK)

@@ -3,9 +3,21 @@
  * that holds SQL.
  *
  * One connection per store, WAL journal (readers never wait for the
- * writer), synchronous=NORMAL (a power cut may lose the last commits, never
- * corrupt the file), foreign keys on.  Statements are prepared once per
- * connection and reused; every value is bound, never formatted into SQL.
+ * writer), foreign keys on.  Statements are prepared once per connection
+ * and reused; every value is bound, never formatted into SQL.
+ *
+ * A PAM client opens and closes the database on every login, so what
+ * SQLite does at open and close is most of a login's cost.  The WAL is
+ * kept between connections (no checkpoint at close, which would sync
+ * three times and delete the WAL and -shm files, only for the next login
+ * to create them again); instead a commit that leaves WAL_CHECKPOINT_FRAMES
+ * or more frames checkpoints and truncates the WAL, so that it stays small
+ * and the next open has little to read.  durability=normal
+ * (synchronous=NORMAL) syncs at that checkpoint only: a power cut may lose
+ * the commits since the last one, never corrupt the file.  durability=full
+ * (synchronous=FULL) syncs the WAL at every commit.  A crash of the
+ * process loses nothing committed in either mode: the WAL is written
+ * before COMMIT returns.
  */
 #include "autoconfig.h"
 
@@ -96,6 +108,16 @@ static const char *const migrations[] = {
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+/*
+ * The WAL size at which a commit checkpoints.  Small, since every open
+ * reads the whole WAL to rebuild its index and the frames since the last
+ * checkpoint are what a power cut may lose at durability=normal.  A
+ * failed login writes 14 frames (the tails of the failures, rhost and
+ * audit tables and of their indexes), so a checkpoint comes every fifth
+ * failure, and copies mostly the same few pages each time.
+ */
+#define WAL_CHECKPOINT_FRAMES 64
 
 /* ---- statements ---- */
 
@@ -228,8 +250,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 struct crm_store {
 	sqlite3 *db;
 	sqlite3_stmt *stmts[ST_COUNT];
-	unsigned long busy_timeout_ms;
-	int64_t busy_since_ms;		/* monotonic, first wait of a lock */
+	unsigned long busy_timeout_ms;	/* budget of all waits together */
+	unsigned long busy_spent_ms;	/* waited so far, all waits */
+	int64_t busy_last_ms;		/* monotonic, last call of this wait */
 	unsigned int jitter_seed;
 	char errmsg[256];
 };
@@ -381,7 +404,13 @@ monotonic_ms(void)
  * lock goes to whoever asks at the right moment: with many logins at
  * once a waiter can lose every race until its timeout, and its failure
  * would go uncounted.  Short jittered sleeps give every waiter many
- * chances; the deadline is the same busy_timeout_ms.
+ * chances.
+ *
+ * busy_timeout_ms is a budget for the store, not for one wait: a PAM
+ * handle keeps one store for every module of its stack, and a login in
+ * which two modules write (pam_crm_passwd's audit row, then authfail)
+ * must not keep the client waiting twice as long.  Each call charges the
+ * time since the previous one of the same wait to the store.
  */
 static int
 busy_wait(void *arg, int attempts)
@@ -390,22 +419,47 @@ busy_wait(void *arg, int attempts)
 	struct timespec pause;
 	int64_t now = monotonic_ms();
 
-	if (attempts == 0)
-		s->busy_since_ms = now;
-	if (now - s->busy_since_ms >= (int64_t)s->busy_timeout_ms)
+	if (attempts > 0 && now > s->busy_last_ms)
+		s->busy_spent_ms += (unsigned long)(now - s->busy_last_ms);
+	if (s->busy_spent_ms >= s->busy_timeout_ms) {
+		s->busy_spent_ms = s->busy_timeout_ms;
 		return 0;
+	}
+	s->busy_last_ms = now;
 	pause.tv_sec = 0;
 	pause.tv_nsec = (1 + rand_r(&s->jitter_seed) % 4) * 1000000L;
 	nanosleep(&pause, NULL);
 	return 1;
 }
 
+/*
+ * Called after every commit (the write lock released) with the WAL's size
+ * in frames.  The checkpoint runs without the busy handler: it must not
+ * spend the login's busy budget, nor wait for another process's readers;
+ * when one holds the WAL the checkpoint copies what it can and a later
+ * commit tries again.  The commit has happened whatever the checkpoint
+ * does, so its outcome is never the commit's.
+ */
+static int
+wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	struct crm_store *s = arg;
+
+	if (frames < WAL_CHECKPOINT_FRAMES)
+		return SQLITE_OK;
+	sqlite3_busy_handler(db, NULL, NULL);
+	(void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_TRUNCATE,
+					NULL, NULL);
+	sqlite3_busy_handler(db, busy_wait, s);
+	return SQLITE_OK;
+}
+
 /* ---- open, close, transactions ---- */
 
 int
 crm_sqlite_open(const char *location, enum crm_store_mode mode,
-		unsigned long busy_timeout_ms, struct crm_store **out,
-		char *err, size_t errlen)
+		unsigned long busy_timeout_ms, enum crm_durability durability,
+		struct crm_store **out, char *err, size_t errlen)
 {
 	struct crm_store *s;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_EXRESCODE;
@@ -431,10 +485,20 @@ crm_sqlite_open(const char *location, enum crm_store_mode mode,
 	s->busy_timeout_ms = busy_timeout_ms;
 	s->jitter_seed = (unsigned int)getpid() ^ (unsigned int)monotonic_ms();
 	sqlite3_busy_handler(s->db, busy_wait, s);
+	rc = sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1,
+			       NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "database %s: %s", location,
+			 sqlite3_errmsg(s->db));
+		rc = map_rc(s, rc);
+		goto fail;
+	}
+	sqlite3_wal_hook(s->db, wal_hook, s);
 	/* Reading the version is the first read of the file: a missing,
 	 * unreadable or corrupt database fails here. */
-	rc = exec_sql(s, "PRAGMA foreign_keys = ON;"
-			 "PRAGMA synchronous = NORMAL;");
+	rc = exec_sql(s, durability == CRM_DURABILITY_FULL ?
+			 "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;" :
+			 "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
 	if (rc == CRM_OK)
 		rc = schema_version(s, &version);
 	if (rc != CRM_OK) {

@@ -9,7 +9,8 @@
 
 /* location is an absolute path. */
 int crm_sqlite_open(const char *location, enum crm_store_mode mode,
-		    unsigned long busy_timeout_ms, struct crm_store **out,
+		    unsigned long busy_timeout_ms,
+		    enum crm_durability durability, struct crm_store **out,
 		    char *err, size_t errlen);
 
 #endif

@@ -31,14 +31,14 @@ crm_store_backend(const char *location)
 
 int
 crm_store_open(const char *location, enum crm_store_mode mode,
-	       unsigned long busy_timeout_ms, struct crm_store **out,
-	       char *err, size_t errlen)
+	       unsigned long busy_timeout_ms, enum crm_durability durability,
+	       struct crm_store **out, char *err, size_t errlen)
 {
 	*out = NULL;
 	switch (crm_store_backend(location)) {
 	case CRM_BACKEND_SQLITE:
-		return crm_sqlite_open(location, mode, busy_timeout_ms, out,
-				       err, errlen);
+		return crm_sqlite_open(location, mode, busy_timeout_ms,
+				       durability, out, err, errlen);
 	case CRM_BACKEND_POSTGRESQL:
 		/* The URI may carry a password: never echo it. */
 		snprintf(err, errlen, "database postgresql://...: the "

@@ -11,7 +11,9 @@
  * writes (counters, audit row) and commits, so that concurrent processes
  * never lose an update; CRM_TXN_WRITE takes the write lock at once (SQLite
  * BEGIN IMMEDIATE, PostgreSQL SERIALIZABLE or row locks).  Waiting for the
- * lock is bounded by busy_timeout_ms, then CRM_BUSY.  Strings returned in
+ * lock is bounded by busy_timeout_ms, then CRM_BUSY; the time is a budget
+ * for the store's whole life (a PAM handle: every module of one login),
+ * not for each wait.  Strings returned in
  * records are copies owned by the record (free with the matching _clear).
  */
 #ifndef CRM_STORE_H
@@ -34,6 +36,16 @@ enum crm_store_mode {
 
 enum crm_txn { CRM_TXN_READ, CRM_TXN_WRITE };
 
+/*
+ * What a power cut may lose (a crash of the process, kill -9 included,
+ * loses nothing committed in either mode).  The order is that of
+ * crm_durability_choices (config.c): the durability= option.
+ */
+enum crm_durability {
+	CRM_DURABILITY_NORMAL,	/* the commits since the last checkpoint */
+	CRM_DURABILITY_FULL,	/* nothing: every commit is synced */
+};
+
 enum crm_backend {
 	CRM_BACKEND_NONE,	/* not a location any backend takes */
 	CRM_BACKEND_SQLITE,	/* an absolute path */
@@ -44,7 +56,8 @@ enum crm_backend {
 enum crm_backend crm_store_backend(const char *location);
 
 int crm_store_open(const char *location, enum crm_store_mode mode,
-		   unsigned long busy_timeout_ms, struct crm_store **out,
+		   unsigned long busy_timeout_ms,
+		   enum crm_durability durability, struct crm_store **out,
 		   char *err, size_t errlen);
 void crm_store_close(struct crm_store *store);
 

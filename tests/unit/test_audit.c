@@ -39,6 +39,7 @@ open_trail(struct trail *t, int rows)
 	unlink(db_path);
 	unlink(key_path);
 	assert_int_equal(crm_store_open(db_path, CRM_STORE_CREATE, 2000,
+					CRM_DURABILITY_NORMAL,
 					&t->store, err, sizeof(err)), CRM_OK);
 	assert_int_equal(crm_store_migrate(t->store, NULL), CRM_OK);
 	assert_int_equal(crm_key_create(key_path, err, sizeof(err)), CRM_OK);

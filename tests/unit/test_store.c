@@ -40,7 +40,8 @@ fresh_store(void)
 	int from = -1;
 
 	remove_db();
-	assert_int_equal(crm_store_open(db_path, CRM_STORE_CREATE, 2000, &s,
+	assert_int_equal(crm_store_open(db_path, CRM_STORE_CREATE, 2000,
+					CRM_DURABILITY_NORMAL, &s,
 					err, sizeof(err)), CRM_OK);
 	assert_int_equal(crm_store_migrate(s, &from), CRM_OK);
 	assert_int_equal(from, 0);
@@ -68,7 +69,8 @@ migrations_bring_a_new_database_to_the_current_schema(void **state)
 
 	crm_store_close(s);
 	/* A module opens it as it is. */
-	assert_int_equal(crm_store_open(db_path, CRM_STORE_EXISTING, 2000, &s,
+	assert_int_equal(crm_store_open(db_path, CRM_STORE_EXISTING, 2000,
+					CRM_DURABILITY_NORMAL, &s,
 					err, sizeof(err)), CRM_OK);
 	/* Migrating again is a no-op. */
 	assert_int_equal(crm_store_migrate(s, &from), CRM_OK);
@@ -84,12 +86,14 @@ modules_refuse_other_schema_versions(void **state)
 
 	crm_store_close(s);
 	set_user_version(CRM_SCHEMA_VERSION + 1);
-	assert_int_equal(crm_store_open(db_path, CRM_STORE_EXISTING, 2000, &s,
+	assert_int_equal(crm_store_open(db_path, CRM_STORE_EXISTING, 2000,
+					CRM_DURABILITY_NORMAL, &s,
 					err, sizeof(err)), CRM_EDB);
 	assert_null(s);
 	assert_non_null(strstr(err, "schema version"));
 	/* crmauth init refuses to "migrate" a database from the future. */
-	assert_int_equal(crm_store_open(db_path, CRM_STORE_CREATE, 2000, &s,
+	assert_int_equal(crm_store_open(db_path, CRM_STORE_CREATE, 2000,
+					CRM_DURABILITY_NORMAL, &s,
 					err, sizeof(err)), CRM_OK);
 	assert_int_equal(crm_store_migrate(s, NULL), CRM_EDB);
 	crm_store_close(s);
@@ -103,7 +107,8 @@ missing_and_corrupt_databases_fail(void **state)
 	FILE *fp;
 
 	remove_db();
-	assert_int_equal(crm_store_open(db_path, CRM_STORE_EXISTING, 2000, &s,
+	assert_int_equal(crm_store_open(db_path, CRM_STORE_EXISTING, 2000,
+					CRM_DURABILITY_NORMAL, &s,
 					err, sizeof(err)), CRM_EDB);
 	assert_null(s);
 	assert_int_equal(access(db_path, F_OK), -1);	/* not created */
@@ -114,7 +119,8 @@ missing_and_corrupt_databases_fail(void **state)
 	      "..............................................................",
 	      fp);
 	fclose(fp);
-	assert_int_equal(crm_store_open(db_path, CRM_STORE_EXISTING, 2000, &s,
+	assert_int_equal(crm_store_open(db_path, CRM_STORE_EXISTING, 2000,
+					CRM_DURABILITY_NORMAL, &s,
 					err, sizeof(err)), CRM_EDB);
 	assert_non_null(strstr(err, "not a database"));
 }

@@ -142,8 +142,9 @@ init_db(struct crmauth *ca, const char *db, struct crm_store **store,
 
 	err[0] = '\0';
 	rc = crm_store_open(db, CRM_STORE_CREATE,
-			    ca->opts.common.busy_timeout_ms, store, err,
-			    sizeof(err));
+			    ca->opts.common.busy_timeout_ms,
+			    (enum crm_durability)ca->opts.common.durability,
+			    store, err, sizeof(err));
 	if (rc != CRM_OK) {
 		*store = NULL;
 		open_error("database", db, rc, err);
