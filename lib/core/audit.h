@@ -1,10 +1,19 @@
 /*
  * audit.h - the append-only, HMAC-chained audit trail.
  *
- * mac(n) = HMAC-SHA256(audit subkey, mac(n-1) || encode(row n)), where
- * encode gives every field with its length so that no two rows encode
- * alike, and mac(0) is the anchor.  crm_audit_append must run inside the
- * caller's write transaction: the tail it chains to cannot move under it.
+ * mac(n) = HMAC-SHA256(audit subkey, "row v2" || mac(n-1) || encode(row n)),
+ * where encode gives the id, the time and every field with its length so
+ * that no two rows encode alike, and mac(0) is the anchor.  Ids run
+ * without gaps from the anchor's id + 1.  Two more values, kept in the
+ * store's meta table and authenticated under the same subkey, close what
+ * the chain alone leaves open: the anchor's mac (pruning is provable, a
+ * moved anchor is not) and the head, the newest row's id and mac and the
+ * row count, rewritten by every append (removed newest rows are found).
+ * What only a copy outside the database can show (the whole file rolled
+ * back) is checked against a witness log of the rows' tags.
+ *
+ * crm_audit_append and crm_audit_prune must run inside the caller's write
+ * transaction: the tail they chain to cannot move under them.
  */
 #ifndef CRM_AUDIT_H
 #define CRM_AUDIT_H
@@ -45,20 +54,29 @@ int crm_audit_append(struct crm_store *store, const struct crm_key *key,
 		     struct crm_audit_stamp *stamp);
 
 /* Remove rows older than keep_days (0: keep all), moving the anchor so
- * that the rest still verifies.  Inside the caller's write transaction. */
-int crm_audit_prune(struct crm_store *store, unsigned long keep_days,
-		    int64_t now_ms, int64_t *removed);
+ * that the rest still verifies.  Inside the caller's write transaction.
+ * CRM_ECRYPTO, removing nothing, when the anchor or the rows to remove do
+ * not verify: pruning must not launder evidence of tampering. */
+int crm_audit_prune(struct crm_store *store, const struct crm_key *key,
+		    unsigned long keep_days, int64_t now_ms, int64_t *removed);
 
 /* The result word for an outcome's verdict. */
 const char *crm_audit_result(enum crm_verdict verdict);
 
 struct crm_audit_report {
 	int64_t rows;			/* rows checked */
-	int64_t first_bad_id;		/* 0 when the chain holds */
-	char reason[CRM_DETAIL_MAX];
+	int64_t first_bad_id;		/* 0 when nothing was found */
+	int64_t missing_after;		/* -1, or: rows after it are missing */
+	int64_t head_id;		/* the recorded head, 0 when none */
+	char reason[CRM_DETAIL_MAX];	/* the first finding */
 };
 
-/* CRM_OK with first_bad_id == 0: every row is intact and in order. */
+/*
+ * CRM_OK with first_bad_id == 0: the anchor is authentic, every row is
+ * intact and in order, and the newest row is the recorded head.  Opens
+ * its own read transaction (call it outside one), so that rows, anchor and
+ * head are read as one snapshot.
+ */
 int crm_audit_verify(struct crm_store *store, const struct crm_key *key,
 		     struct crm_audit_report *report);
 

@@ -1,6 +1,7 @@
 /*
- * test_audit.c - the HMAC chain: intact trails verify, an edited, removed
- * or reordered row is found, pruning keeps the rest verifiable.
+ * test_audit.c - the HMAC chain: intact trails verify; an edited, removed
+ * or reordered row, a changed id, removed newest or oldest rows and a
+ * moved anchor are found; pruning keeps the rest verifiable.
  */
 #include "autoconfig.h"
 
@@ -55,6 +56,20 @@ open_trail(struct trail *t, int rows)
 				 CRM_OK);
 		assert_int_equal(crm_store_commit(t->store), CRM_OK);
 	}
+}
+
+/* One more row, as the next login would write it. */
+static void
+append_row(struct trail *t, const char *event)
+{
+	struct crm_audit_event ev = {
+		.time_ms = 100000, .module = "test", .event = event,
+		.result = "ok",
+	};
+
+	assert_int_equal(crm_store_begin(t->store, CRM_TXN_WRITE), CRM_OK);
+	assert_int_equal(crm_audit_append(t->store, t->key, &ev, NULL), CRM_OK);
+	assert_int_equal(crm_store_commit(t->store), CRM_OK);
 }
 
 static void
@@ -175,13 +190,258 @@ pruning_keeps_the_rest_verifiable(void **state)
 	open_trail(&t, 6);
 	/* Rows are at 1..6 s; keep_days=1 at 1 day + 3.5 s drops 1..3. */
 	assert_int_equal(crm_store_begin(t.store, CRM_TXN_WRITE), CRM_OK);
-	assert_int_equal(crm_audit_prune(t.store, 1, 86400000L + 3500,
+	assert_int_equal(crm_audit_prune(t.store, t.key, 1, 86400000L + 3500,
 					 &removed), CRM_OK);
 	assert_int_equal(crm_store_commit(t.store), CRM_OK);
 	assert_int_equal(removed, 3);
 	assert_int_equal(crm_audit_verify(t.store, t.key, &report), CRM_OK);
 	assert_int_equal(report.first_bad_id, 0);
 	assert_int_equal(report.rows, 3);
+	/* Rows written after pruning chain on from the kept ones. */
+	append_row(&t, "auth_ok");
+	assert_int_equal(crm_audit_verify(t.store, t.key, &report), CRM_OK);
+	assert_int_equal(report.first_bad_id, 0);
+	assert_int_equal(report.rows, 4);
+	close_trail(&t);
+}
+
+static void
+changed_id_is_found(void **state)
+{
+	struct crm_audit_report report;
+	struct trail t;
+
+	open_trail(&t, 5);
+	tamper("UPDATE audit SET id = id + 100"
+	       " WHERE id = (SELECT max(id) FROM audit)");
+	assert_int_equal(crm_audit_verify(t.store, t.key, &report), CRM_OK);
+	assert_int_equal(report.first_bad_id, 105);
+	close_trail(&t);
+}
+
+static void
+changed_ids_of_every_row_are_found(void **state)
+{
+	struct crm_audit_report report;
+	struct trail t;
+
+	/* Shifting every id keeps the order: only ids inside the mac show
+	 * it. */
+	open_trail(&t, 3);
+	tamper("UPDATE audit SET id = id + 10");
+	assert_int_equal(crm_audit_verify(t.store, t.key, &report), CRM_OK);
+	assert_int_not_equal(report.first_bad_id, 0);
+	close_trail(&t);
+}
+
+static void
+removed_newest_row_is_found(void **state)
+{
+	struct crm_audit_report report;
+	struct trail t;
+
+	open_trail(&t, 5);
+	tamper("DELETE FROM audit WHERE id = 5");
+	assert_int_equal(crm_audit_verify(t.store, t.key, &report), CRM_OK);
+	assert_int_equal(report.first_bad_id, 5);
+	assert_int_equal(report.missing_after, 4);
+	assert_int_equal(report.head_id, 5);
+	close_trail(&t);
+}
+
+static void
+removed_newest_rows_are_found(void **state)
+{
+	struct crm_audit_report report;
+	struct trail t;
+
+	open_trail(&t, 6);
+	tamper("DELETE FROM audit WHERE id > 2");
+	assert_int_equal(crm_audit_verify(t.store, t.key, &report), CRM_OK);
+	assert_int_equal(report.first_bad_id, 3);
+	assert_int_equal(report.missing_after, 2);
+	close_trail(&t);
+}
+
+static void
+removed_newest_row_stays_found_after_new_rows(void **state)
+{
+	struct crm_audit_report report;
+	struct trail t;
+
+	/* The next logins must not paper over the removal. */
+	open_trail(&t, 5);
+	tamper("DELETE FROM audit WHERE id = 5");
+	append_row(&t, "auth_ok");
+	append_row(&t, "auth_ok");
+	assert_int_equal(crm_audit_verify(t.store, t.key, &report), CRM_OK);
+	assert_int_equal(report.first_bad_id, 6);
+	close_trail(&t);
+}
+
+static void
+removed_all_rows_are_found(void **state)
+{
+	struct crm_audit_report report;
+	struct trail t;
+
+	open_trail(&t, 4);
+	tamper("DELETE FROM audit");
+	assert_int_equal(crm_audit_verify(t.store, t.key, &report), CRM_OK);
+	assert_int_equal(report.first_bad_id, 1);
+	assert_int_equal(report.missing_after, 0);
+	close_trail(&t);
+}
+
+static void
+removed_all_rows_and_the_head_are_found(void **state)
+{
+	struct crm_audit_report report;
+	struct trail t;
+
+	open_trail(&t, 4);
+	tamper("DELETE FROM audit; DELETE FROM meta");
+	assert_int_equal(crm_audit_verify(t.store, t.key, &report), CRM_OK);
+	assert_int_not_equal(report.first_bad_id, 0);
+	close_trail(&t);
+}
+
+/* A blob of the database, read or written behind the store's back. */
+static int
+blob_read(const char *sql, int64_t arg, unsigned char *buf, int len)
+{
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	int n;
+
+	assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, arg);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_bytes(st, 0);
+	assert_true(n > 0 && n <= len);
+	memcpy(buf, sqlite3_column_blob(st, 0), (size_t)n);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+static void
+head_write(const unsigned char *value, int len)
+{
+	sqlite3_stmt *st;
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE meta SET value = ?1"
+					    " WHERE name = 'audit_head'", -1,
+					    &st, NULL), SQLITE_OK);
+	sqlite3_bind_blob(st, 1, value, len, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+static void
+put_back_head_passes_without_a_witness(void **state)
+{
+	struct crm_audit_report report;
+	unsigned char head[256];
+	struct trail t;
+	int n;
+
+	/* The head of row 3, saved and put back after rows 4 and 5 were
+	 * removed: exactly the state of two rows ago, which nothing in the
+	 * database can tell from the real one.  The README says so; only a
+	 * witness log finds it. */
+	open_trail(&t, 3);
+	n = blob_read("SELECT value FROM meta WHERE name = 'audit_head'"
+		      " AND ?1 = ?1", 0, head, sizeof(head));
+	append_row(&t, "auth_ok");
+	append_row(&t, "auth_ok");
+	tamper("DELETE FROM audit WHERE id > 3");
+	head_write(head, n);
+	assert_int_equal(crm_audit_verify(t.store, t.key, &report), CRM_OK);
+	assert_int_equal(report.first_bad_id, 0);
+	close_trail(&t);
+}
+
+static void
+forged_head_is_found(void **state)
+{
+	struct crm_audit_report report;
+	unsigned char head[8 + 32 + 8 + 32] = { 0 };
+	struct trail t;
+
+	/* After removing row 4, a head naming row 3 (its id, mac and the
+	 * row count) with a tag not made by the key. */
+	open_trail(&t, 4);
+	tamper("DELETE FROM audit WHERE id = 4");
+	head[7] = 3;
+	blob_read("SELECT mac FROM audit WHERE id = ?1", 3, head + 8, 32);
+	head[8 + 32 + 7] = 3;
+	head_write(head, sizeof(head));
+	assert_int_equal(crm_audit_verify(t.store, t.key, &report), CRM_OK);
+	assert_int_equal(report.first_bad_id, 4);
+	assert_non_null(strstr(report.reason, "head"));
+	close_trail(&t);
+}
+
+static void
+removed_oldest_rows_with_a_moved_anchor_are_found(void **state)
+{
+	struct crm_audit_report report;
+	struct trail t;
+
+	open_trail(&t, 5);
+	tamper("UPDATE audit_anchor SET id = 2,"
+	       " mac = (SELECT mac FROM audit WHERE id = 2);"
+	       "DELETE FROM audit WHERE id <= 2");
+	assert_int_equal(crm_audit_verify(t.store, t.key, &report), CRM_OK);
+	assert_int_equal(report.first_bad_id, 3);
+	assert_non_null(strstr(report.reason, "anchor"));
+	close_trail(&t);
+}
+
+static void
+anchor_moved_past_a_pruned_one_is_found(void **state)
+{
+	struct crm_audit_report report;
+	struct trail t;
+	int64_t removed = 0;
+
+	/* A tag that pruning wrote vouches for its anchor only. */
+	open_trail(&t, 6);
+	assert_int_equal(crm_store_begin(t.store, CRM_TXN_WRITE), CRM_OK);
+	assert_int_equal(crm_audit_prune(t.store, t.key, 1, 86400000L + 2500,
+					 &removed), CRM_OK);
+	assert_int_equal(crm_store_commit(t.store), CRM_OK);
+	assert_int_equal(removed, 2);
+	tamper("UPDATE audit_anchor SET id = 4,"
+	       " mac = (SELECT mac FROM audit WHERE id = 4);"
+	       "DELETE FROM audit WHERE id <= 4");
+	assert_int_equal(crm_audit_verify(t.store, t.key, &report), CRM_OK);
+	assert_int_equal(report.first_bad_id, 5);
+	close_trail(&t);
+}
+
+static void
+pruning_keeps_a_changed_row(void **state)
+{
+	struct crm_audit_report report;
+	struct trail t;
+	int64_t removed = 0;
+
+	/* Evidence stays: a trail that does not verify is not pruned. */
+	open_trail(&t, 6);
+	tamper("UPDATE audit SET result = 'ok' WHERE id = 2");
+	assert_int_equal(crm_store_begin(t.store, CRM_TXN_WRITE), CRM_OK);
+	assert_int_equal(crm_audit_prune(t.store, t.key, 1, 86400000L + 3500,
+					 &removed), CRM_ECRYPTO);
+	assert_int_equal(crm_store_commit(t.store), CRM_OK);
+	assert_int_equal(removed, 0);
+	assert_int_equal(crm_audit_verify(t.store, t.key, &report), CRM_OK);
+	assert_int_equal(report.first_bad_id, 2);
 	close_trail(&t);
 }
 
@@ -196,6 +456,18 @@ main(void)
 		cmocka_unit_test(swapped_rows_are_found),
 		cmocka_unit_test(another_key_cannot_vouch_for_the_trail),
 		cmocka_unit_test(pruning_keeps_the_rest_verifiable),
+		cmocka_unit_test(changed_id_is_found),
+		cmocka_unit_test(changed_ids_of_every_row_are_found),
+		cmocka_unit_test(removed_newest_row_is_found),
+		cmocka_unit_test(removed_newest_rows_are_found),
+		cmocka_unit_test(removed_newest_row_stays_found_after_new_rows),
+		cmocka_unit_test(removed_all_rows_are_found),
+		cmocka_unit_test(removed_all_rows_and_the_head_are_found),
+		cmocka_unit_test(put_back_head_passes_without_a_witness),
+		cmocka_unit_test(forged_head_is_found),
+		cmocka_unit_test(removed_oldest_rows_with_a_moved_anchor_are_found),
+		cmocka_unit_test(anchor_moved_past_a_pruned_one_is_found),
+		cmocka_unit_test(pruning_keeps_a_changed_row),
 	};
 	const char *work = getenv("CRM_TEST_WORK");
 
