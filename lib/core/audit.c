@@ -592,3 +592,194 @@ out:
 	crm_store_rollback(store);
 	return rc;
 }
+
+/* ---- witness logs ---- */
+
+static const char tag_word[] = "audit=";
+#define TAG_WORD_LEN	(sizeof(tag_word) - 1)
+
+/* Scan states past the word: in the id, in the mac prefix, complete. */
+enum { SCAN_ID = TAG_WORD_LEN, SCAN_MAC, SCAN_END };
+
+/* Not isalnum(): the locale must not change what a tag is. */
+static int
+is_word(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_';
+}
+
+static int
+hex_value(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+void
+crm_audit_witness_begin(struct crm_audit_scan *scan)
+{
+	memset(scan, 0, sizeof(*scan));
+}
+
+static int
+scan_byte(struct crm_audit_scan *scan, unsigned char c, crm_audit_tag_cb cb,
+	  void *arg)
+{
+	int rc = 0, h, d;
+
+	switch (scan->state) {
+	case SCAN_ID:
+		d = c - '0';
+		/* As crm_audit_tag writes ids: no sign, no leading zero,
+		 * within int64_t. */
+		if (c >= '0' && c <= '9' && (scan->digits > 0 || d > 0) &&
+		    scan->id <= (INT64_MAX - d) / 10) {
+			scan->id = scan->id * 10 + d;
+			scan->digits++;
+			goto next;
+		}
+		if (c == ':' && scan->digits > 0) {
+			scan->state = SCAN_MAC;
+			scan->digits = 0;
+			goto next;
+		}
+		break;
+	case SCAN_MAC:
+		if ((h = hex_value(c)) < 0)
+			break;
+		if (scan->digits % 2 == 0)
+			scan->prefix[scan->digits / 2] = (unsigned char)(h << 4);
+		else
+			scan->prefix[scan->digits / 2] |= (unsigned char)h;
+		if (++scan->digits == 2 * CRM_AUDIT_PREFIX_LEN)
+			scan->state = SCAN_END;
+		goto next;
+	case SCAN_END:
+		/* A seventeenth hex digit or a letter: not a tag. */
+		if (is_word(c))
+			break;
+		scan->state = 0;
+		rc = cb(arg, scan->id, scan->prefix);
+		break;
+	default:
+		if (c == (unsigned char)tag_word[scan->state] &&
+		    (scan->state > 0 || !scan->after_word)) {
+			if (++scan->state == SCAN_ID) {
+				scan->id = 0;
+				scan->digits = 0;
+			}
+			goto next;
+		}
+		break;
+	}
+	/* No tag goes on here; this byte may start the next one. */
+	scan->state = 0;
+	if (c == (unsigned char)tag_word[0] && !scan->after_word)
+		scan->state = 1;
+next:
+	scan->after_word = is_word(c);
+	return rc;
+}
+
+int
+crm_audit_witness_parse(struct crm_audit_scan *scan, const void *buf,
+			size_t len, crm_audit_tag_cb cb, void *arg)
+{
+	const unsigned char *p = buf;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < len; i++)
+		if ((rc = scan_byte(scan, p[i], cb, arg)) != 0)
+			return rc;
+	return 0;
+}
+
+int
+crm_audit_witness_end(struct crm_audit_scan *scan, crm_audit_tag_cb cb,
+		      void *arg)
+{
+	struct crm_audit_scan last = *scan;
+
+	crm_audit_witness_begin(scan);
+	return last.state == SCAN_END ? cb(arg, last.id, last.prefix) : 0;
+}
+
+struct witness_check {
+	struct crm_store *store;
+	const struct crm_key *key;
+	crm_audit_finding_cb cb;
+	void *arg;
+	struct crm_audit_witness_report *report;
+	int rc;
+};
+
+static int
+check_tag(void *arg, int64_t id, const unsigned char prefix[CRM_AUDIT_PREFIX_LEN])
+{
+	struct witness_check *w = arg;
+	unsigned char mac[CRM_MAC_LEN];
+	enum crm_witness_finding what;
+	int64_t anchor_id = 0;
+	int authentic = 0, rc;
+
+	w->report->tags++;
+	rc = crm_store_audit_mac(w->store, id, mac);
+	if (rc == CRM_OK) {
+		if (crm_equal(mac, prefix, CRM_AUDIT_PREFIX_LEN)) {
+			w->report->matched++;
+			return 0;
+		}
+		w->report->differs++;
+		what = CRM_WITNESS_DIFFERS;
+	} else if (rc == CRM_NOTFOUND) {
+		/* Read the anchor now, not once: pruning may have moved it
+		 * since the file was opened. */
+		rc = anchor_load(w->store, w->key, &anchor_id, mac, &authentic);
+		if (rc != CRM_OK)
+			goto fail;
+		if (authentic && id <= anchor_id) {
+			w->report->pruned++;
+			return 0;
+		}
+		w->report->missing++;
+		what = CRM_WITNESS_MISSING;
+	} else {
+		goto fail;
+	}
+	if (w->cb == NULL || (rc = w->cb(w->arg, what, id)) == CRM_OK)
+		return 0;
+fail:
+	w->rc = rc;
+	return -1;
+}
+
+int
+crm_audit_witness_check(struct crm_store *store, const struct crm_key *key,
+			FILE *in, crm_audit_finding_cb cb, void *arg,
+			struct crm_audit_witness_report *report)
+{
+	struct witness_check w = { store, key, cb, arg, report, CRM_OK };
+	struct crm_audit_scan scan;
+	char buf[16384];
+	size_t n;
+	int rc = 0;
+
+	memset(report, 0, sizeof(*report));
+	crm_audit_witness_begin(&scan);
+	while (rc == 0 && (n = fread(buf, 1, sizeof(buf), in)) > 0)
+		rc = crm_audit_witness_parse(&scan, buf, n, check_tag, &w);
+	if (rc == 0 && ferror(in))
+		return CRM_ESYS;
+	if (rc == 0)
+		rc = crm_audit_witness_end(&scan, check_tag, &w);
+	if (rc != 0)
+		return w.rc != CRM_OK ? w.rc : CRM_INVALID;
+	return CRM_OK;
+}

@@ -19,6 +19,7 @@
 #define CRM_AUDIT_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/crm.h"
 #include "core/crypto.h"
@@ -79,5 +80,58 @@ struct crm_audit_report {
  */
 int crm_audit_verify(struct crm_store *store, const struct crm_key *key,
 		     struct crm_audit_report *report);
+
+/* ---- witness logs ---- */
+
+#define CRM_AUDIT_PREFIX_LEN 8		/* mac bytes a tag carries */
+
+/*
+ * Finding tags ("audit=<id>:<16 hex>", as crm_audit_tag writes them) in
+ * text of any kind: syslog files, journalctl exports, binary junk.  The
+ * scan keeps a few bytes of state between chunks, so that a file is read
+ * in pieces of any size, lines of any length cost no memory, and a tag
+ * split across two chunks is still found.  A tag must not touch a
+ * letter, digit or '_' on either side.  cb returns 0 to go on; any other
+ * value stops the scan and is returned.
+ */
+struct crm_audit_scan {
+	int state;
+	int after_word;			/* the byte before was [A-Za-z0-9_] */
+	int digits;
+	int64_t id;
+	unsigned char prefix[CRM_AUDIT_PREFIX_LEN];
+};
+typedef int (*crm_audit_tag_cb)(void *arg, int64_t id,
+				const unsigned char prefix[CRM_AUDIT_PREFIX_LEN]);
+void crm_audit_witness_begin(struct crm_audit_scan *scan);
+int crm_audit_witness_parse(struct crm_audit_scan *scan, const void *buf,
+			    size_t len, crm_audit_tag_cb cb, void *arg);
+/* The end of the text: a tag that ends it is reported now. */
+int crm_audit_witness_end(struct crm_audit_scan *scan, crm_audit_tag_cb cb,
+			  void *arg);
+
+enum crm_witness_finding {
+	CRM_WITNESS_MISSING,		/* witnessed, not in the database */
+	CRM_WITNESS_DIFFERS,		/* in both, with another mac */
+};
+typedef int (*crm_audit_finding_cb)(void *arg, enum crm_witness_finding what,
+				    int64_t id);
+struct crm_audit_witness_report {
+	int64_t tags;			/* tags read */
+	int64_t matched;		/* rows present with that mac prefix */
+	int64_t pruned;			/* at or before the authentic anchor */
+	int64_t missing, differs;	/* findings (duplicates counted) */
+};
+
+/*
+ * Check every tag in in against the database: the row must exist and its
+ * mac start with the tag's prefix, unless pruning (an anchor that
+ * verifies) has removed it.  Each lookup is its own read, later than the
+ * log line it checks, so rows written while the file is read are found.
+ */
+int crm_audit_witness_check(struct crm_store *store,
+			    const struct crm_key *key, FILE *in,
+			    crm_audit_finding_cb cb, void *arg,
+			    struct crm_audit_witness_report *report);
 
 #endif

@@ -445,6 +445,206 @@ pruning_keeps_a_changed_row(void **state)
 	close_trail(&t);
 }
 
+/* ---- witness logs ---- */
+
+static int
+tag_line(void *arg, const struct crm_audit_row *row)
+{
+	struct crm_audit_stamp stamp;
+	char tag[CRM_AUDIT_TAG_MAX];
+
+	stamp.id = row->id;
+	memcpy(stamp.mac, row->mac, CRM_MAC_LEN);
+	crm_audit_tag(&stamp, tag, sizeof(tag));
+	fprintf(arg, "Dec  1 10:00:%02d host pam_crm_lockout[42]: %s user=%s "
+		"%s\n", (int)(row->id % 60), row->event, row->user, tag);
+	return 0;
+}
+
+/* What syslog had: one line per row now in the trail. */
+static FILE *
+witness_of(struct trail *t)
+{
+	FILE *log = tmpfile();
+
+	assert_non_null(log);
+	assert_int_equal(crm_store_audit_list(t->store, NULL, tag_line, log),
+			 CRM_OK);
+	return log;
+}
+
+struct findings {
+	int count;
+	int64_t id[16];
+	enum crm_witness_finding what[16];
+};
+
+static int
+note_finding(void *arg, enum crm_witness_finding what, int64_t id)
+{
+	struct findings *f = arg;
+
+	if (f->count < 16) {
+		f->id[f->count] = id;
+		f->what[f->count] = what;
+	}
+	f->count++;
+	return CRM_OK;
+}
+
+static void
+check_witness(struct trail *t, FILE *log, struct findings *f,
+	      struct crm_audit_witness_report *report)
+{
+	memset(f, 0, sizeof(*f));
+	rewind(log);
+	assert_int_equal(crm_audit_witness_check(t->store, t->key, log,
+						 note_finding, f, report),
+			 CRM_OK);
+	fclose(log);
+}
+
+static void
+witness_finds_rows_removed_with_a_put_back_head(void **state)
+{
+	struct crm_audit_witness_report report;
+	struct crm_audit_report verify;
+	unsigned char head[256];
+	struct findings f;
+	struct trail t;
+	FILE *log;
+	int n;
+
+	/* The case the database cannot tell (see above): the log can. */
+	open_trail(&t, 3);
+	n = blob_read("SELECT value FROM meta WHERE name = 'audit_head'"
+		      " AND ?1 = ?1", 0, head, sizeof(head));
+	append_row(&t, "auth_ok");
+	append_row(&t, "auth_ok");
+	log = witness_of(&t);
+	tamper("DELETE FROM audit WHERE id > 3");
+	head_write(head, n);
+	assert_int_equal(crm_audit_verify(t.store, t.key, &verify), CRM_OK);
+	assert_int_equal(verify.first_bad_id, 0);
+	check_witness(&t, log, &f, &report);
+	assert_int_equal(report.tags, 5);
+	assert_int_equal(report.matched, 3);
+	assert_int_equal(report.missing, 2);
+	assert_int_equal(f.count, 2);
+	assert_int_equal(f.id[0], 4);
+	assert_int_equal(f.what[0], CRM_WITNESS_MISSING);
+	assert_int_equal(f.id[1], 5);
+	close_trail(&t);
+}
+
+static void
+witness_finds_rows_written_in_place_of_removed_ones(void **state)
+{
+	struct crm_audit_witness_report report;
+	struct findings f;
+	struct trail t;
+	FILE *log;
+
+	open_trail(&t, 5);
+	log = witness_of(&t);
+	tamper("DELETE FROM audit WHERE id = 5");
+	append_row(&t, "auth_ok");
+	check_witness(&t, log, &f, &report);
+	assert_int_equal(report.differs, 1);
+	assert_int_equal(f.count, 1);
+	assert_int_equal(f.id[0], 5);
+	assert_int_equal(f.what[0], CRM_WITNESS_DIFFERS);
+	close_trail(&t);
+}
+
+static void
+witness_finds_every_removed_row(void **state)
+{
+	struct crm_audit_witness_report report;
+	struct findings f;
+	struct trail t;
+	FILE *log;
+
+	open_trail(&t, 4);
+	log = witness_of(&t);
+	tamper("DELETE FROM audit; DELETE FROM meta;"
+	       "UPDATE audit_anchor SET id = 0, mac = zeroblob(32)");
+	check_witness(&t, log, &f, &report);
+	assert_int_equal(report.missing, 4);
+	assert_int_equal(f.count, 4);
+	close_trail(&t);
+}
+
+static void
+witness_accepts_pruned_rows(void **state)
+{
+	struct crm_audit_witness_report report;
+	struct findings f;
+	struct trail t;
+	int64_t removed = 0;
+	FILE *log;
+
+	open_trail(&t, 6);
+	log = witness_of(&t);
+	assert_int_equal(crm_store_begin(t.store, CRM_TXN_WRITE), CRM_OK);
+	assert_int_equal(crm_audit_prune(t.store, t.key, 1, 86400000L + 3500,
+					 &removed), CRM_OK);
+	assert_int_equal(crm_store_commit(t.store), CRM_OK);
+	check_witness(&t, log, &f, &report);
+	assert_int_equal(report.pruned, 3);
+	assert_int_equal(report.matched, 3);
+	assert_int_equal(f.count, 0);
+	close_trail(&t);
+}
+
+struct scanned {
+	int count;
+	int64_t id[8];
+};
+
+static int
+note_tag(void *arg, int64_t id, const unsigned char prefix[CRM_AUDIT_PREFIX_LEN])
+{
+	struct scanned *s = arg;
+
+	(void)prefix;
+	if (s->count < 8)
+		s->id[s->count] = id;
+	s->count++;
+	return 0;
+}
+
+static void
+witness_scan_takes_only_whole_tags(void **state)
+{
+	/* Each piece is scanned as its own chunk of one text. */
+	static const char *const pieces[] = {
+		"xaudit=1:0123456789abcdef ",		/* glued to a word */
+		"audit=02:0123456789abcdef ",		/* leading zero */
+		"audit=3:0123456789abcdef0 ",		/* 17 hex digits */
+		"audit=4:0123456789abcde ",		/* 15 hex digits */
+		"audit=99999999999999999999:0123456789abcdef ", /* > int64 */
+		"\"audit=5:0123456789ABCDEF\" ",	/* quoted, upper case */
+		"\0\377 audit=6:01234567", "89abcdef\n",	/* split */
+		"aud", "it=7:0123456789abcdef",		/* at the very end */
+	};
+	static const size_t lens[] = { 26, 26, 26, 24, 44, 27, 19, 9, 3, 21 };
+	struct crm_audit_scan scan;
+	struct scanned s = { 0 };
+	size_t i;
+
+	crm_audit_witness_begin(&scan);
+	for (i = 0; i < sizeof(pieces) / sizeof(pieces[0]); i++)
+		assert_int_equal(crm_audit_witness_parse(&scan, pieces[i],
+							 lens[i], note_tag, &s),
+				 0);
+	assert_int_equal(crm_audit_witness_end(&scan, note_tag, &s), 0);
+	assert_int_equal(s.count, 3);
+	assert_int_equal(s.id[0], 5);
+	assert_int_equal(s.id[1], 6);
+	assert_int_equal(s.id[2], 7);
+}
+
 int
 main(void)
 {
@@ -468,6 +668,11 @@ main(void)
 		cmocka_unit_test(removed_oldest_rows_with_a_moved_anchor_are_found),
 		cmocka_unit_test(anchor_moved_past_a_pruned_one_is_found),
 		cmocka_unit_test(pruning_keeps_a_changed_row),
+		cmocka_unit_test(witness_finds_rows_removed_with_a_put_back_head),
+		cmocka_unit_test(witness_finds_rows_written_in_place_of_removed_ones),
+		cmocka_unit_test(witness_finds_every_removed_row),
+		cmocka_unit_test(witness_accepts_pruned_rows),
+		cmocka_unit_test(witness_scan_takes_only_whole_tags),
 	};
 	const char *work = getenv("CRM_TEST_WORK");
 
