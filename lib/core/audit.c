@@ -151,7 +151,8 @@ out:
 
 static int
 anchor_tag(const struct crm_key *key, int64_t id,
-	   const unsigned char mac[CRM_MAC_LEN], unsigned char out[CRM_HMAC_LEN])
+	   const unsigned char mac[CRM_MAC_LEN],
+	   unsigned char out[CRM_HMAC_LEN])
 {
 	unsigned char idb[8];
 	struct crm_buf parts[3] = {
@@ -444,15 +445,14 @@ crm_audit_prune(struct crm_store *store, const struct crm_key *key,
 	struct verifier v;
 	struct head head;
 	enum head_state state;
-	int64_t new_id = 0;
+	int64_t new_id = 0, before_ms;
 	int authentic = 0, rc;
 
 	*removed = 0;
 	if (keep_days == 0)
 		return CRM_OK;
-	rc = crm_store_audit_prune_point(store,
-					 now_ms - (int64_t)keep_days * 86400 * 1000,
-					 &new_id, new_mac);
+	before_ms = now_ms - (int64_t)keep_days * 86400 * 1000;
+	rc = crm_store_audit_prune_point(store, before_ms, &new_id, new_mac);
 	if (rc == CRM_NOTFOUND)
 		return CRM_OK;
 	if (rc != CRM_OK)
@@ -654,7 +654,8 @@ scan_byte(struct crm_audit_scan *scan, unsigned char c, crm_audit_tag_cb cb,
 		if ((h = hex_value(c)) < 0)
 			break;
 		if (scan->digits % 2 == 0)
-			scan->prefix[scan->digits / 2] = (unsigned char)(h << 4);
+			scan->prefix[scan->digits / 2] =
+				(unsigned char)(h << 4);
 		else
 			scan->prefix[scan->digits / 2] |= (unsigned char)h;
 		if (++scan->digits == 2 * CRM_AUDIT_PREFIX_LEN)
@@ -721,7 +722,8 @@ struct witness_check {
 };
 
 static int
-check_tag(void *arg, int64_t id, const unsigned char prefix[CRM_AUDIT_PREFIX_LEN])
+check_tag(void *arg, int64_t id,
+	  const unsigned char prefix[CRM_AUDIT_PREFIX_LEN])
 {
 	struct witness_check *w = arg;
 	unsigned char mac[CRM_MAC_LEN];

@@ -102,7 +102,7 @@ struct crm_audit_scan {
 	unsigned char prefix[CRM_AUDIT_PREFIX_LEN];
 };
 typedef int (*crm_audit_tag_cb)(void *arg, int64_t id,
-				const unsigned char prefix[CRM_AUDIT_PREFIX_LEN]);
+		const unsigned char prefix[CRM_AUDIT_PREFIX_LEN]);
 void crm_audit_witness_begin(struct crm_audit_scan *scan);
 int crm_audit_witness_parse(struct crm_audit_scan *scan, const void *buf,
 			    size_t len, crm_audit_tag_cb cb, void *arg);

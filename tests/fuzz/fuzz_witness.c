@@ -31,7 +31,8 @@ struct tags {
 };
 
 static int
-collect(void *arg, int64_t id, const unsigned char prefix[CRM_AUDIT_PREFIX_LEN])
+collect(void *arg, int64_t id,
+	const unsigned char prefix[CRM_AUDIT_PREFIX_LEN])
 {
 	struct tags *t = arg;
 
@@ -69,7 +70,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	scan(data, size, size, &whole);
 	scan(data, size, at, &split);
 	if (whole.count != split.count ||
-	    memcmp(whole.id, split.id, whole.count * sizeof(whole.id[0])) != 0 ||
+	    memcmp(whole.id, split.id,
+		   whole.count * sizeof(whole.id[0])) != 0 ||
 	    memcmp(whole.prefix, split.prefix,
 		   whole.count * CRM_AUDIT_PREFIX_LEN) != 0)
 		abort();

@@ -187,8 +187,8 @@ write_witness(const char *path)
 		const unsigned char *mac = sqlite3_column_blob(st, 2);
 
 		assert_int_equal(sqlite3_column_bytes(st, 2), 32);
-		fprintf(log, "Dec  1 10:00:00 host crmauth[7]: %s user=x by=root "
-			"audit=%lld:", sqlite3_column_text(st, 1),
+		fprintf(log, "Dec  1 10:00:00 host crmauth[7]: %s user=x "
+			"by=root audit=%lld:", sqlite3_column_text(st, 1),
 			(long long)sqlite3_column_int64(st, 0));
 		for (i = 0; i < 8; i++)
 			fprintf(log, "%02x", mac[i]);

@@ -603,7 +603,8 @@ struct scanned {
 };
 
 static int
-note_tag(void *arg, int64_t id, const unsigned char prefix[CRM_AUDIT_PREFIX_LEN])
+note_tag(void *arg, int64_t id,
+	 const unsigned char prefix[CRM_AUDIT_PREFIX_LEN])
 {
 	struct scanned *s = arg;
 
