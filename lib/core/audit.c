@@ -197,7 +197,8 @@ anchor_load(struct crm_store *store, const struct crm_key *key, int64_t *id,
 	}
 	rc = crm_store_meta_get(store, META_ANCHOR, got, sizeof(got),
 				&got_len);
-	if (rc == CRM_NOTFOUND)
+	/* Missing or too long: not authentic, a finding, not an error. */
+	if (rc == CRM_NOTFOUND || rc == CRM_INVALID)
 		return CRM_OK;
 	if (rc != CRM_OK)
 		return rc;
@@ -248,7 +249,7 @@ head_load(struct crm_store *store, const struct crm_key *key,
 	if (rc == CRM_NOTFOUND)
 		return CRM_OK;
 	*state = HEAD_BAD;
-	if (rc == CRM_EDB || (rc == CRM_OK && len != HEAD_LEN))
+	if (rc == CRM_INVALID || (rc == CRM_OK && len != HEAD_LEN))
 		return CRM_OK;	/* the wrong size: a finding, not an error */
 	if (rc != CRM_OK)
 		return rc;

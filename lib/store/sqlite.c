@@ -1285,7 +1285,7 @@ crm_store_meta_get(struct crm_store *s, const char *name, void *buf,
 			snprintf(s->errmsg, sizeof(s->errmsg),
 				 "meta %s: %d bytes, at most %zu expected",
 				 name, n, len);
-			rc = CRM_EDB;
+			rc = CRM_INVALID;
 		} else {
 			if (n > 0)
 				memcpy(buf, blob, (size_t)n);

@@ -234,7 +234,8 @@ int crm_store_audit_move_anchor(struct crm_store *store, int64_t id,
 
 /* ---- named values of the database (key check, audit anchor, head) ---- */
 
-/* Up to len bytes into buf, *got the length; CRM_NOTFOUND when unset. */
+/* Up to len bytes into buf, *got the length; CRM_NOTFOUND when unset,
+ * CRM_INVALID when the value is longer than len (someone else wrote it). */
 int crm_store_meta_get(struct crm_store *store, const char *name, void *buf,
 		       size_t len, size_t *got);
 int crm_store_meta_set(struct crm_store *store, const char *name,

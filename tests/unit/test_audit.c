@@ -388,6 +388,28 @@ forged_head_is_found(void **state)
 }
 
 static void
+oversized_head_and_anchor_tag_are_findings(void **state)
+{
+	struct crm_audit_report report;
+	struct trail t;
+
+	/* Values of the wrong size are tampering to report, not read
+	 * errors that stop verify. */
+	open_trail(&t, 3);
+	tamper("UPDATE meta SET value = zeroblob(200)"
+	       " WHERE name = 'audit_head'");
+	assert_int_equal(crm_audit_verify(t.store, t.key, &report), CRM_OK);
+	assert_int_equal(report.first_bad_id, 4);
+	tamper("UPDATE audit_anchor SET id = 1,"
+	       " mac = (SELECT mac FROM audit WHERE id = 1);"
+	       "DELETE FROM audit WHERE id = 1;"
+	       "INSERT INTO meta VALUES ('audit_anchor_mac', zeroblob(200))");
+	assert_int_equal(crm_audit_verify(t.store, t.key, &report), CRM_OK);
+	assert_int_equal(report.first_bad_id, 2);
+	close_trail(&t);
+}
+
+static void
 removed_oldest_rows_with_a_moved_anchor_are_found(void **state)
 {
 	struct crm_audit_report report;
@@ -666,6 +688,7 @@ main(void)
 		cmocka_unit_test(removed_all_rows_and_the_head_are_found),
 		cmocka_unit_test(put_back_head_passes_without_a_witness),
 		cmocka_unit_test(forged_head_is_found),
+		cmocka_unit_test(oversized_head_and_anchor_tag_are_findings),
 		cmocka_unit_test(removed_oldest_rows_with_a_moved_anchor_are_found),
 		cmocka_unit_test(anchor_moved_past_a_pruned_one_is_found),
 		cmocka_unit_test(pruning_keeps_a_changed_row),
