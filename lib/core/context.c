@@ -181,8 +181,15 @@ crm_ctx_audit(struct crm_ctx *ctx, const struct crm_audit_event *event,
 	rc = crm_audit_append(ctx->store, key, event, stamp);
 	if (rc != CRM_OK || stamp->id % AUDIT_PRUNE_EVERY != 0)
 		return rc;
-	rc = crm_audit_prune(ctx->store, ctx->audit_keep_days, crm_now_ms(),
-			     &removed);
+	rc = crm_audit_prune(ctx->store, ctx->key, ctx->audit_keep_days,
+			     crm_now_ms(), &removed);
+	/* Pruning is upkeep, not part of the decision: a trail that does not
+	 * verify is kept whole as evidence, and the decision stands. */
+	if (rc == CRM_ECRYPTO) {
+		crm_log(&ctx->log, LOG_ERR, "audit: old rows not pruned: the "
+			"trail does not verify (crmauth audit verify)");
+		return CRM_OK;
+	}
 	if (rc == CRM_OK && removed > 0)
 		crm_log(&ctx->log, LOG_INFO,
 			"audit: removed %lld rows older than %lu days",

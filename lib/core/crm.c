@@ -61,6 +61,9 @@ crm_outcome_fail(struct crm_outcome *out, enum crm_status status,
 	out->status = status;
 	out->event = "error";
 	out->message[0] = '\0';
+	/* A row written before the failure was rolled back with it: no log
+	 * line may name it, or a witness would call it removed. */
+	out->audit_tag[0] = '\0';
 	va_start(ap, fmt);
 	vsnprintf(out->detail, sizeof(out->detail), fmt, ap);
 	va_end(ap);

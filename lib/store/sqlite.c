@@ -132,7 +132,8 @@ enum stmt_id {
 	ST_LOCK_GET, ST_LOCK_SET, ST_LOCK_CLEAR,
 	ST_RHOST_ADD, ST_RHOST_COUNT, ST_RHOST_RESET, ST_RHOST_LIST,
 	ST_AUDIT_TAIL, ST_AUDIT_INSERT, ST_AUDIT_LIST, ST_AUDIT_ANCHOR,
-	ST_AUDIT_PRUNE_FIND, ST_AUDIT_PRUNE_ANCHOR, ST_AUDIT_PRUNE_DELETE,
+	ST_AUDIT_MAC, ST_AUDIT_PRUNE_FIND, ST_AUDIT_PRUNE_ANCHOR,
+	ST_AUDIT_PRUNE_DELETE,
 	ST_META_GET, ST_META_SET,
 	ST_COUNT
 };
@@ -228,15 +229,16 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" WHERE time >= ?1 GROUP BY rhost ORDER BY rhost",
 	[ST_AUDIT_TAIL] = "SELECT id, mac FROM audit ORDER BY id DESC LIMIT 1",
 	[ST_AUDIT_INSERT] =
-		"INSERT INTO audit (time, service, user, ruser, rhost, tty,"
+		"INSERT INTO audit (id, time, service, user, ruser, rhost, tty,"
 		" module, event, result, detail, mac)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	[ST_AUDIT_LIST] =
 		"SELECT id, time, service, user, ruser, rhost, tty, module,"
 		" event, result, detail, mac FROM audit"
 		" WHERE (?1 IS NULL OR user = ?1) AND (?2 IS NULL OR event = ?2)"
 		" AND time >= ?3 AND id > ?4 ORDER BY id",
 	[ST_AUDIT_ANCHOR] = "SELECT id, mac FROM audit_anchor",
+	[ST_AUDIT_MAC] = "SELECT id, mac FROM audit WHERE id = ?1",
 	[ST_AUDIT_PRUNE_FIND] =
 		"SELECT id, mac FROM audit WHERE time < ?1"
 		" ORDER BY id DESC LIMIT 1",
@@ -1208,28 +1210,40 @@ crm_store_audit_tail(struct crm_store *s, int64_t *id,
 }
 
 int
-crm_store_audit_insert(struct crm_store *s, struct crm_audit_row *row)
+crm_store_audit_insert(struct crm_store *s, const struct crm_audit_row *row)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = stmt(s, ST_AUDIT_INSERT, &st);
 
 	if (rc != CRM_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, row->time_ms);
-	bind_text(st, 2, row->service);
-	bind_text(st, 3, row->user);
-	bind_text(st, 4, row->ruser);
-	bind_text(st, 5, row->rhost);
-	bind_text(st, 6, row->tty);
-	bind_text(st, 7, row->module);
-	bind_text(st, 8, row->event);
-	bind_text(st, 9, row->result);
-	bind_text(st, 10, row->detail);
-	sqlite3_bind_blob(st, 11, row->mac, CRM_MAC_LEN, SQLITE_STATIC);
-	rc = run(s, st);
-	if (rc == CRM_OK)
-		row->id = sqlite3_last_insert_rowid(s->db);
-	return rc;
+	sqlite3_bind_int64(st, 1, row->id);
+	sqlite3_bind_int64(st, 2, row->time_ms);
+	bind_text(st, 3, row->service);
+	bind_text(st, 4, row->user);
+	bind_text(st, 5, row->ruser);
+	bind_text(st, 6, row->rhost);
+	bind_text(st, 7, row->tty);
+	bind_text(st, 8, row->module);
+	bind_text(st, 9, row->event);
+	bind_text(st, 10, row->result);
+	bind_text(st, 11, row->detail);
+	sqlite3_bind_blob(st, 12, row->mac, CRM_MAC_LEN, SQLITE_STATIC);
+	return run(s, st);
+}
+
+int
+crm_store_audit_mac(struct crm_store *s, int64_t id,
+		    unsigned char mac[CRM_MAC_LEN])
+{
+	sqlite3_stmt *st = NULL;
+	int64_t got = 0;
+	int rc = stmt(s, ST_AUDIT_MAC, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	return id_and_mac(s, st, &got, mac);
 }
 
 struct audit_visit {
@@ -1293,29 +1307,31 @@ crm_store_audit_anchor(struct crm_store *s, int64_t *id,
 }
 
 int
-crm_store_audit_prune(struct crm_store *s, int64_t before_ms,
-		      int64_t *removed)
+crm_store_audit_prune_point(struct crm_store *s, int64_t before_ms,
+			    int64_t *id, unsigned char mac[CRM_MAC_LEN])
 {
-	unsigned char mac[CRM_MAC_LEN];
 	sqlite3_stmt *st = NULL;
-	int64_t last_id = 0;
-	int rc;
+	int rc = stmt(s, ST_AUDIT_PRUNE_FIND, &st);
 
-	*removed = 0;
-	rc = stmt(s, ST_AUDIT_PRUNE_FIND, &st);
 	if (rc != CRM_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, before_ms);
-	rc = id_and_mac(s, st, &last_id, mac);
-	if (rc == CRM_NOTFOUND)
-		return CRM_OK;
-	if (rc != CRM_OK)
-		return rc;
-	/* The newest removed row becomes the anchor the chain starts from. */
+	return id_and_mac(s, st, id, mac);
+}
+
+int
+crm_store_audit_move_anchor(struct crm_store *s, int64_t id,
+			    const unsigned char mac[CRM_MAC_LEN],
+			    int64_t *removed)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*removed = 0;
 	rc = stmt(s, ST_AUDIT_PRUNE_ANCHOR, &st);
 	if (rc != CRM_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, last_id);
+	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_blob(st, 2, mac, CRM_MAC_LEN, SQLITE_STATIC);
 	rc = run(s, st);
 	if (rc != CRM_OK)
@@ -1323,7 +1339,7 @@ crm_store_audit_prune(struct crm_store *s, int64_t before_ms,
 	rc = stmt(s, ST_AUDIT_PRUNE_DELETE, &st);
 	if (rc != CRM_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, last_id);
+	sqlite3_bind_int64(st, 1, id);
 	rc = run(s, st);
 	if (rc == CRM_OK)
 		*removed = sqlite3_changes(s->db);
@@ -1352,7 +1368,7 @@ crm_store_meta_get(struct crm_store *s, const char *name, void *buf,
 			snprintf(s->errmsg, sizeof(s->errmsg),
 				 "meta %s: %d bytes, at most %zu expected",
 				 name, n, len);
-			rc = CRM_EDB;
+			rc = CRM_INVALID;
 		} else {
 			if (n > 0)
 				memcpy(buf, blob, (size_t)n);

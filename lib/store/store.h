@@ -217,9 +217,13 @@ struct crm_audit_row {
  * chain starts from the anchor, see crm_store_audit_anchor). */
 int crm_store_audit_tail(struct crm_store *store, int64_t *id,
 			 unsigned char mac[CRM_MAC_LEN]);
-/* Insert row; row->id is assigned by the store and returned. */
+/* Insert row under row->id, which the caller chose (the id is inside the
+ * row's mac, so it must be known before the row is written). */
 int crm_store_audit_insert(struct crm_store *store,
-			   struct crm_audit_row *row);
+			   const struct crm_audit_row *row);
+/* The mac of row id; CRM_NOTFOUND when there is no such row. */
+int crm_store_audit_mac(struct crm_store *store, int64_t id,
+			unsigned char mac[CRM_MAC_LEN]);
 
 struct crm_audit_filter {
 	const char *user;
@@ -237,13 +241,19 @@ int crm_store_audit_list(struct crm_store *store,
  * pruning moves it forward. */
 int crm_store_audit_anchor(struct crm_store *store, int64_t *id,
 			   unsigned char mac[CRM_MAC_LEN]);
-/* Delete rows older than before_ms, keeping the chain verifiable. */
-int crm_store_audit_prune(struct crm_store *store, int64_t before_ms,
-			  int64_t *removed);
+/* The newest row older than before_ms (CRM_NOTFOUND: none), which
+ * pruning makes the anchor. */
+int crm_store_audit_prune_point(struct crm_store *store, int64_t before_ms,
+				int64_t *id, unsigned char mac[CRM_MAC_LEN]);
+/* Make (id, mac) the anchor and delete every row up to id. */
+int crm_store_audit_move_anchor(struct crm_store *store, int64_t id,
+				const unsigned char mac[CRM_MAC_LEN],
+				int64_t *removed);
 
 /* ---- named values of the database (key check, audit anchor, head) ---- */
 
-/* Up to len bytes into buf, *got the length; CRM_NOTFOUND when unset. */
+/* Up to len bytes into buf, *got the length; CRM_NOTFOUND when unset,
+ * CRM_INVALID when the value is longer than len (someone else wrote it). */
 int crm_store_meta_get(struct crm_store *store, const char *name, void *buf,
 		       size_t len, size_t *got);
 int crm_store_meta_set(struct crm_store *store, const char *name,

@@ -7,7 +7,9 @@
  */
 #include "autoconfig.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/text.h"
@@ -21,8 +23,9 @@
 
 static const char audit_usage[] =
 "usage: crmauth audit [--user U] [--event E] [--since TIME]\n"
-"       crmauth audit verify\n"
-"TIME: ISO 8601 (2026-01-31T18:00:00Z), or -2h / -7d for that long ago.\n";
+"       crmauth audit verify [--witness FILE]\n"
+"TIME: ISO 8601 (2026-01-31T18:00:00Z), or -2h / -7d for that long ago.\n"
+"FILE: a syslog file or journalctl export holding the rows' audit= tags.\n";
 
 static const struct {
 	const char *header;
@@ -216,50 +219,242 @@ audit_list(struct crmauth *ca, int argc, char **argv)
 	return CA_EXIT_OK;
 }
 
+/* Row ids a witness log names, gathered so that each is reported once,
+ * in order, however often the log repeats it. */
+struct id_list {
+	int64_t *ids;
+	size_t count, cap;
+};
+
+struct witness_findings {
+	struct id_list missing, differs;
+};
+
+static int
+id_list_add(struct id_list *list, int64_t id)
+{
+	int64_t *ids;
+	size_t cap;
+
+	if (list->count == list->cap) {
+		cap = list->cap != 0 ? list->cap * 2 : 64;
+		if (cap > SIZE_MAX / sizeof(*ids))
+			return CRM_ENOMEM;
+		if ((ids = realloc(list->ids, cap * sizeof(*ids))) == NULL)
+			return CRM_ENOMEM;
+		list->ids = ids;
+		list->cap = cap;
+	}
+	list->ids[list->count++] = id;
+	return CRM_OK;
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void
+id_list_sort_unique(struct id_list *list)
+{
+	size_t i, n = 0;
+
+	if (list->count == 0)
+		return;
+	qsort(list->ids, list->count, sizeof(list->ids[0]), cmp_id);
+	for (i = 1; i < list->count; i++)
+		if (list->ids[i] != list->ids[n])
+			list->ids[++n] = list->ids[i];
+	list->count = n + 1;
+}
+
+static int
+note_finding(void *arg, enum crm_witness_finding what, int64_t id)
+{
+	struct witness_findings *found = arg;
+
+	return id_list_add(what == CRM_WITNESS_MISSING ? &found->missing :
+			   &found->differs, id);
+}
+
+static int
+json_ids(json_object *obj, const char *key, const struct id_list *list)
+{
+	json_object *arr = json_object_new_array();
+	json_object *num;
+	size_t i;
+
+	if (arr == NULL)
+		return CRM_ENOMEM;
+	for (i = 0; i < list->count; i++) {
+		if ((num = json_object_new_int64(list->ids[i])) == NULL ||
+		    json_object_array_add(arr, num) != 0) {
+			json_object_put(num);
+			json_object_put(arr);
+			return CRM_ENOMEM;
+		}
+	}
+	if (json_object_object_add(obj, key, arr) != 0) {
+		json_object_put(arr);
+		return CRM_ENOMEM;
+	}
+	return CRM_OK;
+}
+
+static int
+print_verify_json(const struct crm_audit_report *report, const char *witness,
+		  const struct crm_audit_witness_report *wr,
+		  const struct witness_findings *found, int intact)
+{
+	json_object *obj;
+	int rc = CRM_ENOMEM;
+	int bad = report->first_bad_id != 0;
+
+	if ((obj = json_object_new_object()) == NULL)
+		return CRM_ENOMEM;
+	if (ca_json_bool(obj, "intact", intact) != CRM_OK ||
+	    ca_json_int(obj, "rows", report->rows) != CRM_OK ||
+	    (bad ? ca_json_int(obj, "first_bad_id", report->first_bad_id) :
+	     ca_json_str(obj, "first_bad_id", NULL)) != CRM_OK ||
+	    ca_json_str(obj, "reason", bad ? report->reason : NULL) != CRM_OK ||
+	    (report->missing_after >= 0 ?
+	     ca_json_int(obj, "missing_after", report->missing_after) :
+	     ca_json_str(obj, "missing_after", NULL)) != CRM_OK ||
+	    (report->head_id > 0 ?
+	     ca_json_int(obj, "recorded_head", report->head_id) :
+	     ca_json_str(obj, "recorded_head", NULL)) != CRM_OK)
+		goto out;
+	if (witness != NULL &&
+	    (ca_json_str(obj, "witness", witness) != CRM_OK ||
+	     ca_json_int(obj, "witness_tags", wr->tags) != CRM_OK ||
+	     ca_json_int(obj, "witness_pruned", wr->pruned) != CRM_OK ||
+	     json_ids(obj, "witness_missing", &found->missing) != CRM_OK ||
+	     json_ids(obj, "witness_differs", &found->differs) != CRM_OK))
+		goto out;
+	rc = ca_json_print(obj);
+out:
+	json_object_put(obj);
+	return rc;
+}
+
+static void
+print_verify_text(const struct crm_audit_report *report, const char *witness,
+		  const struct crm_audit_witness_report *wr,
+		  const struct witness_findings *found)
+{
+	size_t i;
+
+	if (report->first_bad_id == 0)
+		printf("audit chain intact: %lld rows\n",
+		       (long long)report->rows);
+	else
+		printf("audit chain broken at row %lld: %s\n",
+		       (long long)report->first_bad_id,
+		       report->reason[0] != '\0' ? report->reason :
+		       "mac mismatch");
+	if (witness == NULL)
+		return;
+	for (i = 0; i < found->missing.count; i++)
+		printf("row %lld witnessed in %s but missing from the "
+		       "database\n", (long long)found->missing.ids[i], witness);
+	for (i = 0; i < found->differs.count; i++)
+		printf("row %lld witnessed in %s differs from the database\n",
+		       (long long)found->differs.ids[i], witness);
+	printf("witness %s: %lld tags, %lld match, %lld pruned, %zu rows "
+	       "missing, %zu differ\n", witness, (long long)wr->tags,
+	       (long long)wr->matched, (long long)wr->pruned,
+	       found->missing.count, found->differs.count);
+}
+
 static int
 audit_verify(struct crmauth *ca, int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "witness", required_argument, NULL, 'w' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct crm_audit_report report;
-	json_object *obj;
-	int rc, ret;
+	struct crm_audit_witness_report wr;
+	struct witness_findings found;
+	const char *witness = NULL;
+	FILE *in = NULL;
+	int c, rc, ret, intact;
 
 	memset(&report, 0, sizeof(report));
-	ret = ca_simple_args(ca, argc, argv, "audit verify", audit_usage, 0,
-			     0);
-	if (ret != CA_CONTINUE)
-		return ret;
-	if ((rc = ca_open(ca)) != CRM_OK)
-		return ca_exit_code(rc);
-	rc = crm_audit_verify(ca->ctx->store, ca->ctx->key, &report);
-	if (rc != CRM_OK)
-		return ca_fail(ca, rc, "audit verify");
-	ret = report.first_bad_id == 0 ? CA_EXIT_OK : CA_EXIT_REFUSED;
-
-	if (!ca->json) {
-		if (report.first_bad_id == 0)
-			printf("audit chain intact: %lld rows\n",
-			       (long long)report.rows);
-		else
-			printf("audit chain broken at row %lld: %s\n",
-			       (long long)report.first_bad_id,
-			       report.reason[0] != '\0' ? report.reason :
-			       "mac mismatch");
-		return ret;
+	memset(&wr, 0, sizeof(wr));
+	memset(&found, 0, sizeof(found));
+	ca_getopt_reset();
+	while ((c = ca_getopt(argc, argv, ":h", longopts, "audit verify")) !=
+	       -1) {
+		switch (c) {
+		case 'w':
+			witness = optarg;
+			break;
+		case 'j':
+			ca->json = 1;
+			break;
+		case 'h':
+			return ca_help(audit_usage);
+		default:
+			return ca_usage(audit_usage);
+		}
 	}
-	rc = CRM_ENOMEM;
-	if ((obj = json_object_new_object()) != NULL &&
-	    ca_json_bool(obj, "intact", report.first_bad_id == 0) == CRM_OK &&
-	    ca_json_int(obj, "rows", report.rows) == CRM_OK &&
-	    (report.first_bad_id == 0 ?
-	     ca_json_str(obj, "first_bad_id", NULL) :
-	     ca_json_int(obj, "first_bad_id", report.first_bad_id)) ==
-	    CRM_OK &&
-	    ca_json_str(obj, "reason", report.first_bad_id == 0 ? NULL :
-			report.reason) == CRM_OK)
-		rc = ca_json_print(obj);
-	json_object_put(obj);
+	if (optind != argc)
+		return ca_usage_error(audit_usage,
+				      "audit verify: unexpected argument '%s'",
+				      argv[optind]);
+	/* Open the log first: a wrong path is a usage error, whatever the
+	 * trail holds. */
+	if (witness != NULL && (in = fopen(witness, "r")) == NULL) {
+		ca_warn("audit verify: %s: %s", witness, strerror(errno));
+		return CA_EXIT_ERROR;
+	}
+	if ((rc = ca_open(ca)) != CRM_OK) {
+		ret = ca_exit_code(rc);
+		goto out;
+	}
+	rc = crm_audit_verify(ca->ctx->store, ca->ctx->key, &report);
+	if (rc != CRM_OK) {
+		ret = ca_fail(ca, rc, "audit verify");
+		goto out;
+	}
+	/* After the snapshot, and read row by row as the file is: a row
+	 * logged while verify ran is then found, not reported missing. */
+	if (in != NULL) {
+		rc = crm_audit_witness_check(ca->ctx->store, ca->ctx->key, in,
+					     note_finding, &found, &wr);
+		if (rc == CRM_ESYS) {
+			ca_warn("audit verify: %s: read error", witness);
+			ret = CA_EXIT_ERROR;
+			goto out;
+		}
+		if (rc != CRM_OK) {
+			ret = ca_fail(ca, rc, "audit verify --witness");
+			goto out;
+		}
+		id_list_sort_unique(&found.missing);
+		id_list_sort_unique(&found.differs);
+	}
+	intact = report.first_bad_id == 0 && found.missing.count == 0 &&
+		 found.differs.count == 0;
+	ret = intact ? CA_EXIT_OK : CA_EXIT_REFUSED;
+	if (!ca->json) {
+		print_verify_text(&report, witness, &wr, &found);
+		goto out;
+	}
+	rc = print_verify_json(&report, witness, &wr, &found, intact);
 	if (rc != CRM_OK)
-		return ca_fail(ca, rc, "audit verify");
+		ret = ca_fail(ca, rc, "audit verify");
+out:
+	if (in != NULL)
+		fclose(in);
+	free(found.missing.ids);
+	free(found.differs.ids);
 	return ret;
 }
 

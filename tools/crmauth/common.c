@@ -531,22 +531,52 @@ ca_admin_event(const struct crmauth *ca, const char *user, const char *event,
 	ev->detail = detail;
 }
 
+/*
+ * The authpriv line of an admin change, as modules write one for every
+ * decision.  Its tag lets a log kept elsewhere witness the row (audit
+ * verify --witness), so it is written only once the row is committed: a
+ * tag of a row rolled back would later read as a removed row.  Who did
+ * what to whom, never the detail: a detail may name more than a log
+ * reader should see.
+ */
+static void
+ca_syslog(const struct crmauth *ca, const char *user, const char *event,
+	  const struct crm_audit_stamp *stamp)
+{
+	char tag[CRM_AUDIT_TAG_MAX];
+
+	crm_audit_tag(stamp, tag, sizeof(tag));
+	openlog("crmauth", LOG_PID, LOG_AUTHPRIV);
+	syslog(LOG_NOTICE, "%s user=%s by=%s %s", event,
+	       user != NULL ? user : "-",
+	       ca->invoker[0] != '\0' ? ca->invoker : "-", tag);
+	closelog();
+}
+
 int
 ca_audit_append(struct crmauth *ca, struct crm_store *store,
 		const struct crm_key *key, const char *user,
 		const char *event, const char *detail)
 {
+	struct crm_audit_stamp stamp = { 0 };
 	struct crm_request req;
 	struct crm_audit_event ev;
+	int rc;
 
 	ca_admin_event(ca, user, event, detail, &req, &ev);
-	return crm_audit_append(store, key, &ev, NULL);
+	rc = crm_audit_append(store, key, &ev, &stamp);
+	/* The caller (init) commits: the one line written before its
+	 * commit, so a failed init may leave a tag without a row. */
+	if (rc == CRM_OK)
+		ca_syslog(ca, user, event, &stamp);
+	return rc;
 }
 
 int
 ca_commit(struct crmauth *ca, const char *user, const char *event,
 	  const char *detail)
 {
+	struct crm_audit_stamp stamp = { 0 };
 	struct crm_request req;
 	struct crm_audit_event ev;
 	int rc;
@@ -554,7 +584,7 @@ ca_commit(struct crmauth *ca, const char *user, const char *event,
 	/* Through the context, which also prunes rows past
 	 * audit_keep_days now and then. */
 	ca_admin_event(ca, user, event, detail, &req, &ev);
-	rc = crm_ctx_audit(ca->ctx, &ev, NULL);
+	rc = crm_ctx_audit(ca->ctx, &ev, &stamp);
 	if (rc != CRM_OK) {
 		ca_error(ca, rc, "audit trail");
 		goto out;
@@ -565,6 +595,7 @@ ca_commit(struct crmauth *ca, const char *user, const char *event,
 		goto out;
 	}
 	ca->in_txn = 0;
+	ca_syslog(ca, user, event, &stamp);
 out:
 	if (rc != CRM_OK)
 		ca_abort(ca);

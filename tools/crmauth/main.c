@@ -30,7 +30,7 @@ static const char usage_text[] =
 "  role add NAME --scope own|department|company [--perm P]...\n"
 "  role del NAME | role list | role grant USER ROLE | role revoke USER ROLE\n"
 "  lockout show [USER] | lockout reset (USER | --rhost ADDR)\n"
-"  audit [--user U] [--event E] [--since TIME] | audit verify\n"
+"  audit [--user U] [--event E] [--since TIME] | audit verify [--witness FILE]\n"
 "\n"
 "Passwords are read from standard input or asked on the terminal, never\n"
 "taken from the command line.  Exit status: 0 done, 1 refused or not\n"
