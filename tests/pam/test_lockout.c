@@ -321,6 +321,32 @@ silence_hides_messages_not_decisions(void **state)
 }
 
 static void
+items_set_by_the_front_end_reach_the_audit_trail(void **state)
+{
+	static char out[1 << 16];
+	const struct fx_answer answers[] = {
+		{ "assword", PAM_PROMPT_ECHO_OFF, "alice-wrong" },
+		{ NULL, 0, NULL },
+	};
+	const struct fx_login_opts opts = {
+		.items = { "198.51.100.23", "web-frontend-7", "pts/9" },
+		.answers = answers,
+	};
+	struct login l;
+
+	fx_login_ex("crm", "alice", &opts, &l);
+	assert_int_equal(l.auth_rc, PAM_AUTH_ERR);
+	assert_int_equal(l.nprompts, 1);
+	assert_int_equal(l.prompt_style[0], PAM_PROMPT_ECHO_OFF);
+	assert_int_equal(l.unanswered, 0);
+	assert_int_equal(fx_crmauth(&fx, NULL, out, sizeof(out), "--json",
+				    "audit", "--user", "alice", NULL), 0);
+	assert_non_null(strstr(out, "198.51.100.23"));
+	assert_non_null(strstr(out, "web-frontend-7"));
+	assert_non_null(strstr(out, "pts/9"));
+}
+
+static void
 audit_chain_verifies_and_breaks_when_edited(void **state)
 {
 	struct login l;
@@ -357,6 +383,7 @@ main(void)
 		T(deny_rhost_blocks_the_address_not_the_users),
 		T(per_role_threshold),
 		T(silence_hides_messages_not_decisions),
+		T(items_set_by_the_front_end_reach_the_audit_trail),
 		T(audit_chain_verifies_and_breaks_when_edited),
 #undef T
 	};

@@ -72,6 +72,36 @@ accounts_without_password_and_empty_passwords_are_refused(void **state)
 }
 
 static void
+good_password_exports_crm_user(void **state)
+{
+	const struct fx_answer answers[] = {
+		{ "assword", PAM_PROMPT_ECHO_OFF, "alice-Correct-Horse-1" },
+		{ NULL, 0, NULL },
+	};
+	const struct fx_answer wrong[] = {
+		{ "assword", PAM_PROMPT_ECHO_OFF, "alice-wrong" },
+		{ NULL, 0, NULL },
+	};
+	struct fx_login_opts opts = { .answers = answers };
+	struct login l;
+
+	fx_login_ex("crm", "alice", &opts, &l);
+	assert_int_equal(l.auth_rc, PAM_SUCCESS);
+	assert_int_equal(l.acct_rc, PAM_SUCCESS);
+	assert_int_equal(l.nprompts, 1);
+	assert_int_equal(l.unanswered, 0);
+	assert_non_null(fx_env_get(&l, "CRM_USER"));
+	assert_string_equal(fx_env_get(&l, "CRM_USER"), "alice");
+	/* No secret in the environment. */
+	assert_null(strstr(l.env, "Horse"));
+
+	opts.answers = wrong;
+	fx_login_ex("crm", "alice", &opts, &l);
+	assert_int_equal(l.auth_rc, PAM_AUTH_ERR);
+	assert_null(fx_env_get(&l, "CRM_USER"));
+}
+
+static void
 changed_password_takes_effect(void **state)
 {
 	assert_int_equal(fx_crmauth(&fx, "alice-New-Horse-2\n", NULL, 0, "user",
@@ -189,6 +219,7 @@ main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 		T(imported_hashes_verify),
 		T(accounts_without_password_and_empty_passwords_are_refused),
+		T(good_password_exports_crm_user),
 		T(changed_password_takes_effect),
 		T(secrets_never_reach_the_database_the_audit_or_the_log),
 		T(unknown_users_take_as_long_as_known_ones),
