@@ -89,16 +89,19 @@ fx_teardown(struct fixture *fx)
 }
 
 /* The environment of a child: without the preloads, so that crmauth and
- * sqlite3 run as an administrator would run them. */
+ * sqlite3 run as an administrator would run them; then extra (NULL or
+ * NULL-terminated "NAME=value" entries). */
 static char **
-child_env(void)
+child_env(char *const *extra)
 {
-	size_t n = 0, i, k = 0;
+	size_t n = 0, m = 0, i, k = 0;
 	char **env;
 
 	while (environ[n] != NULL)
 		n++;
-	env = calloc(n + 1, sizeof(*env));
+	while (extra != NULL && extra[m] != NULL)
+		m++;
+	env = calloc(n + m + 1, sizeof(*env));
 	assert_non_null(env);
 	for (i = 0; i < n; i++) {
 		if (strncmp(environ[i], "LD_PRELOAD=", 11) == 0 ||
@@ -106,15 +109,17 @@ child_env(void)
 			continue;
 		env[k++] = environ[i];
 	}
+	for (i = 0; i < m; i++)
+		env[k++] = extra[i];
 	return env;
 }
 
 static int
-run_child(const char *const *argv, const char *stdin_text, char *out,
-	  size_t outlen)
+run_child_env(const char *const *argv, char *const *extra,
+	      const char *stdin_text, char *out, size_t outlen)
 {
 	int in_pipe[2], out_pipe[2], status;
-	char **env = child_env();
+	char **env = child_env(extra);
 	size_t got = 0;
 	pid_t pid;
 
@@ -161,6 +166,47 @@ run_child(const char *const *argv, const char *stdin_text, char *out,
 	while (waitpid(pid, &status, 0) < 0)
 		assert_int_equal(errno, EINTR);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int
+run_child(const char *const *argv, const char *stdin_text, char *out,
+	  size_t outlen)
+{
+	return run_child_env(argv, NULL, stdin_text, out, outlen);
+}
+
+int
+fx_run_wrapped(const char *stdin_text, char *out, size_t outlen,
+	       const char *prog, ...)
+{
+	static char preload[4096], wrapper[PATH_MAX + 32];
+	const char *faketime = getenv("CRM_TEST_FAKETIME_LIB");
+	const char *sanitizer = getenv("CRM_TEST_PRELOAD");
+	char *extra[4];
+	const char *argv[32];
+	const char *arg;
+	size_t n = 0, e = 0;
+	va_list ap;
+
+	/* A sanitizer runtime first, then pam_wrapper, then the clock. */
+	snprintf(preload, sizeof(preload), "LD_PRELOAD=%s%s%s %s",
+		 sanitizer != NULL ? sanitizer : "",
+		 sanitizer != NULL ? " " : "",
+		 env_or_fail("CRM_TEST_PAM_WRAPPER"),
+		 faketime != NULL ? faketime : "");
+	snprintf(wrapper, sizeof(wrapper), "PAM_WRAPPER_SERVICE_DIR=%s",
+		 env_or_fail("CRM_TEST_SERVICE_DIR"));
+	extra[e++] = preload;
+	extra[e++] = (char *)"PAM_WRAPPER=1";
+	extra[e++] = wrapper;
+	extra[e] = NULL;
+	argv[n++] = prog;
+	va_start(ap, prog);
+	while ((arg = va_arg(ap, const char *)) != NULL && n < 31)
+		argv[n++] = arg;
+	va_end(ap);
+	argv[n] = NULL;
+	return run_child_env(argv, extra, stdin_text, out, outlen);
 }
 
 int

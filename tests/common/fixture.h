@@ -39,6 +39,15 @@ void fx_write_conf(struct fixture *fx, const char *conf_extra);
 int fx_crmauth(struct fixture *fx, const char *stdin_text, char *out,
 	       size_t outlen, ...) __attribute__((sentinel));
 
+/*
+ * Run PROG ARGS... (NULL-terminated) under pam_wrapper with the test's
+ * service directory: only for a program under test that calls pam_start
+ * itself with a fixed service name (everything else uses fx_login_ex).
+ * stdin_text, out and the result as for fx_crmauth.
+ */
+int fx_run_wrapped(const char *stdin_text, char *out, size_t outlen,
+		   const char *prog, ...) __attribute__((sentinel));
+
 /* crmauth user add NAME --password-stdin (asserts success). */
 void fx_user_add(struct fixture *fx, const char *name, const char *password);
 

@@ -101,6 +101,24 @@ good_password_exports_crm_user(void **state)
 	assert_null(fx_env_get(&l, "CRM_USER"));
 }
 
+/* crm-login calls pam_start("crm") itself: the one place for pam_wrapper. */
+static void
+a_client_with_a_fixed_service_name_logs_in(void **state)
+{
+	const char *crm_login = getenv("CRM_TEST_CRM_LOGIN");
+	char out[4096];
+
+	assert_non_null(crm_login);
+	assert_int_equal(fx_run_wrapped("alice-Correct-Horse-1\n", out,
+					sizeof(out), crm_login, "-s", "crm",
+					"--stdin", "alice", NULL), 0);
+	assert_non_null(strstr(out, "CRM_USER=alice"));
+	assert_int_equal(fx_run_wrapped("alice-wrong\n", out, sizeof(out),
+					crm_login, "-s", "crm", "--stdin",
+					"alice", NULL), 1);
+	assert_null(strstr(out, "CRM_USER="));
+}
+
 static void
 changed_password_takes_effect(void **state)
 {
@@ -220,6 +238,7 @@ main(void)
 		T(imported_hashes_verify),
 		T(accounts_without_password_and_empty_passwords_are_refused),
 		T(good_password_exports_crm_user),
+		T(a_client_with_a_fixed_service_name_logs_in),
 		T(changed_password_takes_effect),
 		T(secrets_never_reach_the_database_the_audit_or_the_log),
 		T(unknown_users_take_as_long_as_known_ones),
