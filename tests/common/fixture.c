@@ -188,12 +188,12 @@ fx_run_wrapped(const char *stdin_text, char *out, size_t outlen,
 	size_t n = 0, e = 0;
 	va_list ap;
 
-	/* A sanitizer runtime first, then pam_wrapper, then the clock. */
-	snprintf(preload, sizeof(preload), "LD_PRELOAD=%s%s%s %s",
-		 sanitizer != NULL ? sanitizer : "",
-		 sanitizer != NULL ? " " : "",
+	/* As tests/run-test orders them: libfaketime before a sanitizer
+	 * runtime, or the two recurse into each other's clock_gettime. */
+	snprintf(preload, sizeof(preload), "LD_PRELOAD=%s %s %s",
 		 env_or_fail("CRM_TEST_PAM_WRAPPER"),
-		 faketime != NULL ? faketime : "");
+		 faketime != NULL ? faketime : "",
+		 sanitizer != NULL ? sanitizer : "");
 	snprintf(wrapper, sizeof(wrapper), "PAM_WRAPPER_SERVICE_DIR=%s",
 		 env_or_fail("CRM_TEST_SERVICE_DIR"));
 	extra[e++] = preload;
