@@ -5,7 +5,8 @@
  * It speaks records, never SQL.  store.c picks the backend from the db=
  * value and holds what is the same for every backend; the SQLite backend
  * is sqlite.c, the only file that holds SQL text.  A second backend
- * (PostgreSQL) implements these same functions.  Every function returns an enum crm_status and sets nothing global.
+ * (PostgreSQL) implements these same functions.  Every function returns
+ * an enum crm_status and sets nothing global.
  *
  * Transactions: a decision calls crm_store_begin(CRM_TXN_WRITE), reads and
  * writes (counters, audit row) and commits, so that concurrent processes
@@ -15,6 +16,22 @@
  * for the store's whole life (a PAM handle: every module of one login),
  * not for each wait.  Strings returned in
  * records are copies owned by the record (free with the matching _clear).
+ *
+ * What a backend must guarantee (tests/store/test_store_conformance.c
+ * checks each one through this header alone):
+ *  - Inside a CRM_TXN_WRITE transaction every read-modify-write is
+ *    serialised against other processes: a failure count read, then a
+ *    failure added, never loses a concurrent writer's failure.  A second
+ *    writer waits up to busy_timeout_ms, then gets CRM_BUSY; readers
+ *    never wait for a writer and never see uncommitted rows.
+ *  - crm_store_audit_tail followed by crm_store_audit_insert in one
+ *    write transaction is atomic: no two rows are chained to one tail.
+ *  - Audit ids strictly increase in insertion order and are never
+ *    reused, even after pruning removed every row; listings are in id
+ *    order; pruning moves the anchor to the newest removed row.
+ *  - Rollback discards every change of the transaction.  Duplicates are
+ *    CRM_EXISTS, absent records CRM_NOTFOUND, a write lock not had
+ *    within busy_timeout_ms CRM_BUSY.
  */
 #ifndef CRM_STORE_H
 #define CRM_STORE_H

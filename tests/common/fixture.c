@@ -65,15 +65,15 @@ void
 fx_setup(struct fixture *fx, const char *conf_extra)
 {
 	memset(fx, 0, sizeof(*fx));
-	fx->saved_stderr = -1;
 	snprintf(fx->work, sizeof(fx->work), "%s", env_or_fail("CRM_TEST_WORK"));
 	snprintf(fx->crmauth, sizeof(fx->crmauth), "%s",
 		 env_or_fail("CRM_TEST_CRMAUTH"));
 	snprintf(fx->conf, sizeof(fx->conf), "%s/pam_crm.conf", fx->work);
 	snprintf(fx->db, sizeof(fx->db), "%s/crm.db", fx->work);
 	snprintf(fx->key, sizeof(fx->key), "%s/pam_crm.key", fx->work);
-	snprintf(fx->log_path, sizeof(fx->log_path), "%s/captured.log",
-		 fx->work);
+	/* The syslog shim (tests/common/syslog_shim.c) appends here. */
+	snprintf(fx->log_path, sizeof(fx->log_path), "%s",
+		 env_or_fail("CRM_TEST_SYSLOG"));
 	remove_db(fx);
 	unlink(fx->key);
 	fx_write_conf(fx, conf_extra);
@@ -89,16 +89,19 @@ fx_teardown(struct fixture *fx)
 }
 
 /* The environment of a child: without the preloads, so that crmauth and
- * sqlite3 run as an administrator would run them. */
+ * sqlite3 run as an administrator would run them; then extra (NULL or
+ * NULL-terminated "NAME=value" entries). */
 static char **
-child_env(void)
+child_env(char *const *extra)
 {
-	size_t n = 0, i, k = 0;
+	size_t n = 0, m = 0, i, k = 0;
 	char **env;
 
 	while (environ[n] != NULL)
 		n++;
-	env = calloc(n + 1, sizeof(*env));
+	while (extra != NULL && extra[m] != NULL)
+		m++;
+	env = calloc(n + m + 1, sizeof(*env));
 	assert_non_null(env);
 	for (i = 0; i < n; i++) {
 		if (strncmp(environ[i], "LD_PRELOAD=", 11) == 0 ||
@@ -106,15 +109,17 @@ child_env(void)
 			continue;
 		env[k++] = environ[i];
 	}
+	for (i = 0; i < m; i++)
+		env[k++] = extra[i];
 	return env;
 }
 
 static int
-run_child(const char *const *argv, const char *stdin_text, char *out,
-	  size_t outlen)
+run_child_env(const char *const *argv, char *const *extra,
+	      const char *stdin_text, char *out, size_t outlen)
 {
 	int in_pipe[2], out_pipe[2], status;
-	char **env = child_env();
+	char **env = child_env(extra);
 	size_t got = 0;
 	pid_t pid;
 
@@ -161,6 +166,47 @@ run_child(const char *const *argv, const char *stdin_text, char *out,
 	while (waitpid(pid, &status, 0) < 0)
 		assert_int_equal(errno, EINTR);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int
+run_child(const char *const *argv, const char *stdin_text, char *out,
+	  size_t outlen)
+{
+	return run_child_env(argv, NULL, stdin_text, out, outlen);
+}
+
+int
+fx_run_wrapped(const char *stdin_text, char *out, size_t outlen,
+	       const char *prog, ...)
+{
+	static char preload[4096], wrapper[PATH_MAX + 32];
+	const char *faketime = getenv("CRM_TEST_FAKETIME_LIB");
+	const char *sanitizer = getenv("CRM_TEST_PRELOAD");
+	char *extra[4];
+	const char *argv[32];
+	const char *arg;
+	size_t n = 0, e = 0;
+	va_list ap;
+
+	/* As tests/run-test orders them: libfaketime before a sanitizer
+	 * runtime, or the two recurse into each other's clock_gettime. */
+	snprintf(preload, sizeof(preload), "LD_PRELOAD=%s %s %s",
+		 env_or_fail("CRM_TEST_PAM_WRAPPER"),
+		 faketime != NULL ? faketime : "",
+		 sanitizer != NULL ? sanitizer : "");
+	snprintf(wrapper, sizeof(wrapper), "PAM_WRAPPER_SERVICE_DIR=%s",
+		 env_or_fail("CRM_TEST_SERVICE_DIR"));
+	extra[e++] = preload;
+	extra[e++] = (char *)"PAM_WRAPPER=1";
+	extra[e++] = wrapper;
+	extra[e] = NULL;
+	argv[n++] = prog;
+	va_start(ap, prog);
+	while ((arg = va_arg(ap, const char *)) != NULL && n < 31)
+		argv[n++] = arg;
+	va_end(ap);
+	argv[n] = NULL;
+	return run_child_env(argv, extra, stdin_text, out, outlen);
 }
 
 int
@@ -257,11 +303,6 @@ fx_audit_count(struct fixture *fx, const char *user, const char *event)
 
 /* ---- logins ---- */
 
-struct conv_state {
-	const char *password;
-	struct login *out;
-};
-
 static void
 append(char *buf, size_t len, const char *text)
 {
@@ -270,90 +311,277 @@ append(char *buf, size_t len, const char *text)
 	snprintf(buf + used, len - used, "%s%s", used > 0 ? "\n" : "", text);
 }
 
+/* The answer for one prompt, or NULL; marks a listed answer used. */
+static const char *
+pick_answer(struct login *l, int style, const char *prompt)
+{
+	const struct fx_login_opts *o = l->opts_;
+	const struct fx_answer *a;
+	unsigned int i;
+
+	if (o == NULL)
+		return NULL;
+	for (i = 0, a = o->answers; a != NULL && a->text != NULL; i++, a++) {
+		if (i >= sizeof(l->used_) * 8 || (l->used_ & (1u << i)) != 0)
+			continue;
+		if (a->style != 0 && a->style != style)
+			continue;
+		if (a->match != NULL && strstr(prompt, a->match) == NULL)
+			continue;
+		l->used_ |= 1u << i;
+		return a->text;
+	}
+	return o->default_answer;
+}
+
+static void
+free_responses(struct pam_response *r, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (r[i].resp != NULL) {
+			explicit_bzero(r[i].resp, strlen(r[i].resp));
+			free(r[i].resp);
+		}
+	}
+	free(r);
+}
+
 static int
 conv(int n, const struct pam_message **msg, struct pam_response **resp,
      void *arg)
 {
-	struct conv_state *st = arg;
-	struct pam_response *r = calloc((size_t)n, sizeof(*r));
-	int i;
+	struct login *l = arg;
+	struct pam_response *r;
+	const char *answer;
+	int i, style;
 
+	*resp = NULL;
+	if (n <= 0 || n > PAM_MAX_NUM_MSG)
+		return PAM_CONV_ERR;
+	r = calloc((size_t)n, sizeof(*r));
 	if (r == NULL)
 		return PAM_BUF_ERR;
 	for (i = 0; i < n; i++) {
-		switch (msg[i]->msg_style) {
+		style = msg[i]->msg_style;
+		switch (style) {
 		case PAM_PROMPT_ECHO_OFF:
 		case PAM_PROMPT_ECHO_ON:
-			r[i].resp = strdup(st->password != NULL ? st->password
-								: "");
+			if (l->nprompts < FX_MAX_PROMPTS)
+				l->prompt_style[l->nprompts] = style;
+			l->nprompts++;
+			append(l->prompts, sizeof(l->prompts), msg[i]->msg);
+			answer = pick_answer(l, style, msg[i]->msg);
+			if (answer == NULL) {
+				l->unanswered++;
+				free_responses(r, n);
+				return PAM_CONV_ERR;
+			}
+			r[i].resp = strdup(answer);
+			if (r[i].resp == NULL) {
+				free_responses(r, n);
+				return PAM_BUF_ERR;
+			}
 			break;
 		case PAM_ERROR_MSG:
-			append(st->out->errors, sizeof(st->out->errors),
-			       msg[i]->msg);
+			append(l->errors, sizeof(l->errors), msg[i]->msg);
 			break;
 		case PAM_TEXT_INFO:
-			append(st->out->infos, sizeof(st->out->infos),
-			       msg[i]->msg);
+			append(l->infos, sizeof(l->infos), msg[i]->msg);
 			break;
+		default:
+			free_responses(r, n);
+			return PAM_CONV_ERR;
 		}
 	}
 	*resp = r;
 	return PAM_SUCCESS;
 }
 
+static void
+set_item(pam_handle_t *pamh, int item, const char *value)
+{
+	if (value != NULL)
+		assert_int_equal(pam_set_item(pamh, item, value), PAM_SUCCESS);
+}
+
+pam_handle_t *
+fx_pam_start(const char *service, const char *user,
+	     const struct fx_login_opts *opts, struct login *out)
+{
+	/* pam_start_confdir copies the conversation structure. */
+	struct pam_conv pc = { conv, out };
+	const char *dir;
+	pam_handle_t *pamh = NULL;
+
+	memset(out, 0, sizeof(*out));
+	out->auth_rc = out->acct_rc = out->chauthtok_rc = out->session_rc = -1;
+	out->opts_ = opts;
+	dir = opts != NULL && opts->service_dir != NULL ? opts->service_dir
+		: env_or_fail("CRM_TEST_SERVICE_DIR");
+	assert_int_equal(pam_start_confdir(service, user, &pc, dir, &pamh),
+			 PAM_SUCCESS);
+	if (opts != NULL) {
+		set_item(pamh, PAM_RHOST, opts->items.rhost);
+		set_item(pamh, PAM_RUSER, opts->items.ruser);
+		set_item(pamh, PAM_TTY, opts->items.tty);
+	}
+	return pamh;
+}
+
+static void
+copy_env(pam_handle_t *pamh, struct login *out)
+{
+	char **list = pam_getenvlist(pamh);
+	size_t i;
+
+	out->env[0] = '\0';
+	out->env_count = 0;
+	if (list == NULL)
+		return;
+	for (i = 0; list[i] != NULL; i++) {
+		append(out->env, sizeof(out->env), list[i]);
+		out->env_count++;
+		explicit_bzero(list[i], strlen(list[i]));
+		free(list[i]);
+	}
+	free(list);
+}
+
+const char *
+fx_env_get(const struct login *l, const char *name)
+{
+	static char value[4][1024];
+	static unsigned int next;
+	size_t len = strlen(name);
+	const char *line = l->env;
+	const char *end;
+
+	while (*line != '\0') {
+		end = strchr(line, '\n');
+		if (end == NULL)
+			end = line + strlen(line);
+		if ((size_t)(end - line) > len && strncmp(line, name, len) == 0 &&
+		    line[len] == '=') {
+			char *v = value[next++ % 4];
+
+			snprintf(v, sizeof(value[0]), "%.*s",
+				 (int)(end - line - len - 1), line + len + 1);
+			return v;
+		}
+		line = *end == '\n' ? end + 1 : end;
+	}
+	return NULL;
+}
+
+void
+fx_login_ex(const char *service, const char *user,
+	    const struct fx_login_opts *opts, struct login *out)
+{
+	static const struct fx_login_opts none;
+	const struct fx_login_opts *o = opts != NULL ? opts : &none;
+	int phases = o->phases != 0 ? o->phases : FX_AUTH | FX_ACCT;
+	int flags = o->flags, go_on = 1, rc = PAM_SUCCESS;
+	pam_handle_t *pamh;
+
+	pamh = fx_pam_start(service, user, o, out);
+	if (phases & FX_AUTH) {
+		rc = out->auth_rc = pam_authenticate(pamh, flags);
+		go_on = rc == PAM_SUCCESS;
+	}
+	if ((phases & FX_ACCT) && (go_on || o->keep_going)) {
+		rc = out->acct_rc = pam_acct_mgmt(pamh, flags);
+		go_on = rc == PAM_SUCCESS || rc == PAM_NEW_AUTHTOK_REQD;
+	}
+	if ((phases & FX_CHAUTHTOK) && (go_on || o->keep_going)) {
+		int extra = out->acct_rc == PAM_NEW_AUTHTOK_REQD ?
+			    PAM_CHANGE_EXPIRED_AUTHTOK : 0;
+
+		rc = out->chauthtok_rc = pam_chauthtok(pamh, flags | extra);
+		go_on = rc == PAM_SUCCESS;
+	} else if (out->acct_rc == PAM_NEW_AUTHTOK_REQD) {
+		go_on = 0;
+	}
+	if ((phases & FX_SESSION) && (go_on || o->keep_going))
+		rc = out->session_rc = pam_open_session(pamh, flags);
+	copy_env(pamh, out);
+	if (out->session_rc == PAM_SUCCESS)
+		pam_close_session(pamh, flags);
+	out->last_rc_ = rc;
+	if (o->keep_handle) {
+		out->pamh = pamh;
+		return;
+	}
+	pam_end(pamh, rc);
+}
+
+void
+fx_login_end(struct login *l)
+{
+	if (l->pamh == NULL)
+		return;
+	pam_end(l->pamh, l->last_rc_);
+	l->pamh = NULL;
+}
+
 void
 fx_login(const char *service, const char *user, const char *password,
 	 const char *rhost, struct login *out)
 {
-	struct conv_state st = { password, out };
-	struct pam_conv pc = { conv, &st };
-	pam_handle_t *pamh = NULL;
-	int rc;
+	struct fx_login_opts opts;
 
-	memset(out, 0, sizeof(*out));
-	out->acct_rc = -1;
-	rc = pam_start(service, user, &pc, &pamh);
-	assert_int_equal(rc, PAM_SUCCESS);
-	if (rhost != NULL)
-		assert_int_equal(pam_set_item(pamh, PAM_RHOST, rhost),
-				 PAM_SUCCESS);
-	out->auth_rc = pam_authenticate(pamh, 0);
-	if (out->auth_rc == PAM_SUCCESS)
-		out->acct_rc = pam_acct_mgmt(pamh, 0);
-	pam_end(pamh, out->auth_rc);
+	memset(&opts, 0, sizeof(opts));
+	opts.items.rhost = rhost;
+	opts.default_answer = password != NULL ? password : "";
+	fx_login_ex(service, user, &opts, out);
 }
 
 /* ---- logs and time ---- */
 
+static long
+file_size(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		assert_int_equal(errno, ENOENT);
+		return 0;
+	}
+	return (long)st.st_size;
+}
+
 void
 fx_log_begin(struct fixture *fx)
 {
-	int fd;
-
-	fflush(stderr);
-	fx->saved_stderr = dup(2);
-	assert_true(fx->saved_stderr >= 0);
-	fd = open(fx->log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	assert_true(fd >= 0);
-	dup2(fd, 2);
-	close(fd);
+	fx->log_start = file_size(fx->log_path);
 }
 
 void
 fx_log_end(struct fixture *fx, char *buf, size_t len)
 {
-	FILE *fp;
-	size_t got;
+	size_t got = 0;
+	ssize_t r;
+	int fd;
 
-	fflush(stderr);
-	dup2(fx->saved_stderr, 2);
-	close(fx->saved_stderr);
-	fx->saved_stderr = -1;
-	fp = fopen(fx->log_path, "r");
-	assert_non_null(fp);
-	got = fread(buf, 1, len - 1, fp);
+	buf[0] = '\0';
+	fd = open(fx->log_path, O_RDONLY);
+	if (fd < 0) {
+		assert_int_equal(errno, ENOENT);	/* nothing logged */
+		return;
+	}
+	assert_int_equal(lseek(fd, fx->log_start, SEEK_SET), fx->log_start);
+	while (got + 1 < len) {
+		r = read(fd, buf + got, len - 1 - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		assert_true(r >= 0);
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
 	buf[got] = '\0';
-	fclose(fp);
+	close(fd);
 }
 
 void

@@ -25,8 +25,8 @@
 static struct fixture fx;
 
 /* One worker: ATTEMPTS failed logins; the exit code counts surprises.
- * The service comes from the test's own directory (pam_start_confdir):
- * see tests/run-test for why no pam_wrapper here. */
+ * The service comes from the test's own directory (pam_start_confdir),
+ * as in every PAM-stack test: no per-process set-up that could race. */
 static int
 worker(const char *service_dir)
 {

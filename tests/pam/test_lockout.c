@@ -1,7 +1,7 @@
 /*
  * test_lockout.c - pam_crm_lockout and pam_crm_passwd through the real
- * pam.d/crm stack (pam_wrapper + libpamtest): what a user and an
- * administrator see.
+ * pam.d/crm stack (pam_start_confdir on the test's own service directory,
+ * libpamtest where it fits): what a user and an administrator see.
  */
 #include "autoconfig.h"
 
@@ -35,7 +35,6 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	unsetenv("PAM_RHOST");
 	fx_teardown(&fx);
 	return 0;
 }
@@ -49,20 +48,27 @@ lockout_conf(const char *extra)
 	fx_write_conf(&fx, conf);
 }
 
-/* Through libpamtest, as the issue asks: one authenticate + account. */
+/* Through libpamtest, as the issue asks: one authenticate + account, on
+ * a handle the fixture made (answering the password prompt). */
 static void
 login_ok(const char *user, const char *password)
 {
-	const char *answers[] = { password, NULL };
-	struct pamtest_conv_data conv = { .in_echo_off = answers };
+	const struct fx_answer answers[] = {
+		{ NULL, PAM_PROMPT_ECHO_OFF, password }, { NULL, 0, NULL },
+	};
+	const struct fx_login_opts opts = { .answers = answers };
 	struct pam_testcase tests[] = {
 		pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
 		pam_test(PAMTEST_ACCOUNT, PAM_SUCCESS),
 	};
+	struct login l;
 	enum pamtest_err perr;
 
-	perr = run_pamtest("crm", user, &conv, tests, NULL);
+	perr = run_pamtest("crm", user, NULL, tests,
+			   fx_pam_start("crm", user, &opts, &l));
 	assert_int_equal(perr, PAMTEST_ERR_OK);
+	assert_int_equal(l.nprompts, 1);
+	assert_int_equal(l.unanswered, 0);
 }
 
 static void
@@ -228,27 +234,24 @@ deny_rhost_blocks_the_address_not_the_users(void **state)
 	int i;
 
 	lockout_conf("deny = 100\ndeny_rhost = 3\nrhost_interval = 600\n");
-	/* PAM_RHOST comes from pam_wrapper's pam_set_items module. */
-	setenv("PAM_RHOST", "192.0.2.7", 1);
+	/* PAM_RHOST is set on the handle, as a network front end sets it. */
 	for (i = 0; i < 3; i++) {
-		fx_login("crm-rhost", users[i], "sprayed-Password1", NULL, &l);
+		fx_login("crm", users[i], "sprayed-Password1", "192.0.2.7", &l);
 		assert_int_equal(l.auth_rc, PAM_AUTH_ERR);
 	}
-	fx_login("crm-rhost", "alice", "alice-Correct-Horse-1", NULL, &l);
+	fx_login("crm", "alice", "alice-Correct-Horse-1", "192.0.2.7", &l);
 	assert_int_equal(l.auth_rc, PAM_AUTH_ERR);
 	assert_string_equal(l.errors, "Too many failed logins from this "
 			    "address. Try again later.");
 	assert_int_equal(fx_audit_count(&fx, "alice", "rhost_blocked"), 1);
 
 	/* The users themselves are not locked: another address works. */
-	setenv("PAM_RHOST", "192.0.2.8", 1);
-	fx_login("crm-rhost", "alice", "alice-Correct-Horse-1", NULL, &l);
+	fx_login("crm", "alice", "alice-Correct-Horse-1", "192.0.2.8", &l);
 	assert_int_equal(l.auth_rc, PAM_SUCCESS);
 
 	assert_int_equal(fx_crmauth(&fx, NULL, NULL, 0, "lockout", "reset",
 				    "--rhost", "192.0.2.7", NULL), 0);
-	setenv("PAM_RHOST", "192.0.2.7", 1);
-	fx_login("crm-rhost", "bob", "bob-Battery-Staple-2", NULL, &l);
+	fx_login("crm", "bob", "bob-Battery-Staple-2", "192.0.2.7", &l);
 	assert_int_equal(l.auth_rc, PAM_SUCCESS);
 }
 
@@ -276,24 +279,23 @@ per_role_threshold(void **state)
 }
 
 /* Locked alice, right password, with PAM_SILENT when flags say so: the
- * messages libpamtest captured. */
+ * messages the conversation saw. */
 static void
 locked_login_messages(int flags, char *captured, size_t len)
 {
-	static char buffers[4][PAM_MAX_MSG_SIZE];
-	char *errors[5] = { buffers[0], buffers[1], buffers[2], buffers[3], NULL };
-	const char *answers[] = { "alice-Correct-Horse-1", NULL };
-	struct pamtest_conv_data conv = {
-		.in_echo_off = answers, .out_err = errors,
+	const struct fx_login_opts opts = {
+		.default_answer = "alice-Correct-Horse-1",
 	};
 	struct pam_testcase tests[] = {
 		pam_test_flags(PAMTEST_AUTHENTICATE, PAM_AUTH_ERR, flags),
 	};
+	struct login l;
 
-	memset(buffers, 0, sizeof(buffers));
-	assert_int_equal(run_pamtest("crm", "alice", &conv, tests, NULL),
+	assert_int_equal(run_pamtest("crm", "alice", NULL, tests,
+				     fx_pam_start("crm", "alice", &opts, &l)),
 			 PAMTEST_ERR_OK);
-	snprintf(captured, len, "%.*s", PAM_MAX_MSG_SIZE - 1, buffers[0]);
+	if (snprintf(captured, len, "%s%s", l.errors, l.infos) >= (int)len)
+		fail_msg("messages longer than %zu bytes", len);
 }
 
 static void
@@ -316,6 +318,32 @@ silence_hides_messages_not_decisions(void **state)
 	assert_string_equal(captured, "");
 	/* Refused and audited every time: the lock, then three denials. */
 	assert_int_equal(fx_audit_count(&fx, "alice", "locked"), 4);
+}
+
+static void
+items_set_by_the_front_end_reach_the_audit_trail(void **state)
+{
+	static char out[1 << 16];
+	const struct fx_answer answers[] = {
+		{ "assword", PAM_PROMPT_ECHO_OFF, "alice-wrong" },
+		{ NULL, 0, NULL },
+	};
+	const struct fx_login_opts opts = {
+		.items = { "198.51.100.23", "web-frontend-7", "pts/9" },
+		.answers = answers,
+	};
+	struct login l;
+
+	fx_login_ex("crm", "alice", &opts, &l);
+	assert_int_equal(l.auth_rc, PAM_AUTH_ERR);
+	assert_int_equal(l.nprompts, 1);
+	assert_int_equal(l.prompt_style[0], PAM_PROMPT_ECHO_OFF);
+	assert_int_equal(l.unanswered, 0);
+	assert_int_equal(fx_crmauth(&fx, NULL, out, sizeof(out), "--json",
+				    "audit", "--user", "alice", NULL), 0);
+	assert_non_null(strstr(out, "198.51.100.23"));
+	assert_non_null(strstr(out, "web-frontend-7"));
+	assert_non_null(strstr(out, "pts/9"));
 }
 
 static void
@@ -435,6 +463,7 @@ main(void)
 		T(deny_rhost_blocks_the_address_not_the_users),
 		T(per_role_threshold),
 		T(silence_hides_messages_not_decisions),
+		T(items_set_by_the_front_end_reach_the_audit_trail),
 		T(audit_chain_verifies_and_breaks_when_edited),
 		T(account_phase_alone_never_clears_failures),
 		T(unknown_names_are_stored_keyed),

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 
 #include <cmocka.h>
@@ -93,6 +94,54 @@ accounts_without_password_and_empty_passwords_are_refused(void **state)
 }
 
 static void
+good_password_exports_crm_user(void **state)
+{
+	const struct fx_answer answers[] = {
+		{ "assword", PAM_PROMPT_ECHO_OFF, "alice-Correct-Horse-1" },
+		{ NULL, 0, NULL },
+	};
+	const struct fx_answer wrong[] = {
+		{ "assword", PAM_PROMPT_ECHO_OFF, "alice-wrong" },
+		{ NULL, 0, NULL },
+	};
+	struct fx_login_opts opts = { .answers = answers };
+	struct login l;
+
+	fx_login_ex("crm", "alice", &opts, &l);
+	assert_int_equal(l.auth_rc, PAM_SUCCESS);
+	assert_int_equal(l.acct_rc, PAM_SUCCESS);
+	assert_int_equal(l.nprompts, 1);
+	assert_int_equal(l.unanswered, 0);
+	assert_non_null(fx_env_get(&l, "CRM_USER"));
+	assert_string_equal(fx_env_get(&l, "CRM_USER"), "alice");
+	/* No secret in the environment. */
+	assert_null(strstr(l.env, "Horse"));
+
+	opts.answers = wrong;
+	fx_login_ex("crm", "alice", &opts, &l);
+	assert_int_equal(l.auth_rc, PAM_AUTH_ERR);
+	assert_null(fx_env_get(&l, "CRM_USER"));
+}
+
+/* crm-login calls pam_start("crm") itself: the one place for pam_wrapper. */
+static void
+a_client_with_a_fixed_service_name_logs_in(void **state)
+{
+	const char *crm_login = getenv("CRM_TEST_CRM_LOGIN");
+	char out[4096];
+
+	assert_non_null(crm_login);
+	assert_int_equal(fx_run_wrapped("alice-Correct-Horse-1\n", out,
+					sizeof(out), crm_login, "-s", "crm",
+					"--stdin", "alice", NULL), 0);
+	assert_non_null(strstr(out, "CRM_USER=alice"));
+	assert_int_equal(fx_run_wrapped("alice-wrong\n", out, sizeof(out),
+					crm_login, "-s", "crm", "--stdin",
+					"alice", NULL), 1);
+	assert_null(strstr(out, "CRM_USER="));
+}
+
+static void
 changed_password_takes_effect(void **state)
 {
 	assert_int_equal(fx_crmauth(&fx, "alice-New-Horse-2\n", NULL, 0, "user",
@@ -116,6 +165,26 @@ file_holds(const char *path, const char *text)
 	return memmem(buf, got, text, strlen(text)) != NULL;
 }
 
+/* A line of the captured syslog at LOG_NOTICE (a denial, as expected)
+ * holds text. */
+static void
+expect_logged(const char *logged, const char *text)
+{
+	char notice[16];
+	const char *line, *end;
+
+	snprintf(notice, sizeof(notice), "<%d> ", LOG_AUTHPRIV | LOG_NOTICE);
+	for (line = logged; *line != '\0'; line = *end != '\0' ? end + 1 : end) {
+		end = strchr(line, '\n');
+		if (end == NULL)
+			end = line + strlen(line);
+		if (strncmp(line, notice, strlen(notice)) == 0 &&
+		    memmem(line, (size_t)(end - line), text, strlen(text)) != NULL)
+			return;
+	}
+	fail_msg("no notice with \"%s\" in the log:\n%s", text, logged);
+}
+
 static void
 secrets_never_reach_the_database_the_audit_or_the_log(void **state)
 {
@@ -128,6 +197,14 @@ secrets_never_reach_the_database_the_audit_or_the_log(void **state)
 	assert_int_equal(login("alice", password), PAM_AUTH_ERR);
 	assert_int_equal(login(typed_as_user, password), PAM_AUTH_ERR);
 	fx_log_end(&fx, logged, sizeof(logged));
+	/* First that the log was captured at all: the failures are there,
+	 * from both modules, the unknown name masked.  Without this, an
+	 * empty capture would pass the checks below. */
+	expect_logged(logged, "pam_crm_passwd: auth_fail user=alice ");
+	expect_logged(logged, "pam_crm_lockout: auth_fail user=alice ");
+	expect_logged(logged, "pam_crm_passwd: auth_fail user=(unknown) ");
+	expect_logged(logged, "pam_crm_lockout: auth_fail user=(unknown) ");
+	/* Then that neither the password nor the name typed is in it. */
 	assert_null(strstr(logged, password));
 	assert_null(strstr(logged, typed_as_user));
 
@@ -186,6 +263,8 @@ main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 		T(imported_hashes_verify),
 		T(accounts_without_password_and_empty_passwords_are_refused),
+		T(good_password_exports_crm_user),
+		T(a_client_with_a_fixed_service_name_logs_in),
 		T(changed_password_takes_effect),
 		T(secrets_never_reach_the_database_the_audit_or_the_log),
 		T(unknown_users_take_as_long_as_known_ones),

@@ -220,15 +220,17 @@ role_sections_are_validated_and_kept(void **state)
 	const struct crm_role_section *rs;
 
 	write_conf("[lockout.role.admin]\ndeny = 3\nunlock_time = 0\n"
-		   "[lockout.role.sales]\nfail_interval = 7200\n");
+		   "[lockout.role.sales]\nfail_interval = 172800\n");
 	assert_int_equal(load(&opts, 0, NULL), CRM_OK);
 	assert_int_equal(opts.roles.count, 2);
 	rs = crm_config_find_role(&opts.roles, "admin");
 	assert_non_null(rs);
 	assert_int_equal(rs->count, 2);
 	assert_null(crm_config_find_role(&opts.roles, "nobody"));
-	/* Failures are kept as long as the longest role interval. */
-	assert_int_equal(opts.keep_failures, 86400);
+	/* Failures are kept as long as the longest role interval: two days
+	 * here, above the one-day floor, so only the role can explain it. */
+	assert_int_equal(opts.fail_interval, 900);
+	assert_int_equal(opts.keep_failures, 172800);
 	crm_lockout_free(&opts);
 
 	write_conf("[lockout.role.admin]\ndeny = lots\n");
