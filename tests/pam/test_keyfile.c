@@ -139,8 +139,10 @@ crmauth_timed(char *logged, size_t len, const char *a1, const char *a2)
 	snprintf(wrapper, sizeof(wrapper), "%s/crmauth-timed", fx.work);
 	fp = fopen(wrapper, "w");
 	assert_non_null(fp);
-	fprintf(fp, "#!/bin/sh\nexec timeout %d '%s' \"$@\"\n",
-		PROMPT_SECONDS, fx.crmauth);
+	/* Its standard error joins the captured log, which fx_log_end
+	 * reads from where fx_log_begin left it. */
+	fprintf(fp, "#!/bin/sh\nexec timeout %d '%s' \"$@\" "
+		"2>>\"$CRM_TEST_SYSLOG\"\n", PROMPT_SECONDS, fx.crmauth);
 	assert_int_equal(fclose(fp), 0);
 	assert_int_equal(chmod(wrapper, 0700), 0);
 
