@@ -22,6 +22,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "core/addr.h"
 #include "core/audit.h"
 #include "core/clock.h"
 #include "decide/lockout.h"
@@ -70,6 +71,8 @@ const struct crm_option crm_lockout_options[] = {
 	{ "rhost_interval", CRM_OPT_UINT,
 	  offsetof(struct crm_lockout_opts, rhost_interval),
 	  1, MAX_SECONDS, NULL, 0 },
+	{ "rhost_v6_prefix", CRM_OPT_UINT,
+	  offsetof(struct crm_lockout_opts, rhost_v6_prefix), 0, 128, NULL, 0 },
 	{ "lock_message", CRM_OPT_ENUM,
 	  offsetof(struct crm_lockout_opts, lock_message), 0, 0,
 	  lock_message_choices, 0 },
@@ -89,7 +92,7 @@ crm_lockout_defaults(struct crm_lockout_opts *opts,
 	opts->unlock_time = 600;
 	opts->root_unlock_time = CRM_LOCKOUT_UNSET;
 	opts->rhost_interval = 900;
-	opts->rhost_v6_prefix = 64;
+	opts->rhost_v6_prefix = CRM_ADDR_V6_PREFIX_DEFAULT;
 	opts->lock_message = CRM_LOCK_MESSAGE_DETAILED;
 	if (pam != NULL) {
 		memset(pam, 0, sizeof(*pam));
@@ -369,16 +372,16 @@ record_name(struct crm_ctx *ctx, const char *name, int *known, char *record,
 	return rc;
 }
 
-/* The source as counted: canonical already (pamglue); per prefix for
- * IPv6 once the address layer is in. */
+/* The source as counted: one client owns a whole IPv6 prefix, and
+ * rotating addresses inside it must not buy fresh guesses. */
 static int
 rhost_key(const struct crm_lockout_opts *opts, const char *rhost, char *out,
 	  size_t len)
 {
-	(void)opts;
-	if ((size_t)snprintf(out, len, "%s", rhost) >= len)
-		return CRM_INVALID;
-	return CRM_OK;
+	int rc = crm_addr_counting_key(rhost, (unsigned int)opts->rhost_v6_prefix,
+				       out, len);
+
+	return rc == CRM_NOTFOUND ? CRM_OK : rc;
 }
 
 /* ---- messages ---- */

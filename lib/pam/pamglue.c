@@ -11,6 +11,7 @@
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 
+#include "core/addr.h"
 #include "pam/pamglue.h"
 
 /* Data names carry the version: two modules of different builds in one
@@ -76,14 +77,15 @@ was_authenticated(pam_handle_t *pamh, const char *user)
 	       data != NULL && strcmp(data, user) == 0;
 }
 
-/* An address as one spelling (pamglue canonicalises every PAM_RHOST
- * before anything counts, logs or audits it). */
+/* One spelling per address, before anything counts, logs or audits it:
+ * ::ffff:10.9.9.9 and 10.9.9.9 are one source.  A host name stays as
+ * given and is never resolved. */
 static int
 canonical_rhost(const char *rhost, char *out, size_t len)
 {
-	if ((size_t)snprintf(out, len, "%s", rhost) >= len)
-		return CRM_INVALID;
-	return CRM_OK;
+	int rc = crm_addr_canonical(rhost, out, len);
+
+	return rc == CRM_NOTFOUND ? CRM_OK : rc;
 }
 
 int
@@ -133,7 +135,7 @@ crm_pam_request(pam_handle_t *pamh, struct crm_pam_items *items,
 	if (req->rhost != NULL) {
 		if (canonical_rhost(req->rhost, items->rhost,
 				    sizeof(items->rhost)) != CRM_OK) {
-			crm_log(log, LOG_ERR, "rhost too long: refused");
+			crm_log(log, LOG_ERR, "rhost malformed: refused");
 			return PAM_AUTH_ERR;
 		}
 		req->rhost = items->rhost;

@@ -447,6 +447,67 @@ generic_lock_message_reveals_no_role(void **state)
 	assert_true(fx_audit_count(&fx, "bob", "locked") >= 2);
 }
 
+/* One address, one budget, however it is spelled. */
+static void
+deny_rhost_counts_one_address_once_in_any_spelling(void **state)
+{
+	static char out[1 << 16];
+	const char *spellings[] = {
+		"10.9.9.9", "::ffff:10.9.9.9", "::FFFF:10.9.9.9",
+	};
+	struct login l;
+	size_t i;
+
+	lockout_conf("deny = 100\ndeny_rhost = 3\n");
+	for (i = 0; i < 3; i++) {
+		fx_login("crm", "bob", "sprayed-Password1", spellings[i], &l);
+		assert_int_equal(l.auth_rc, PAM_AUTH_ERR);
+	}
+	fx_login("crm", "alice", "alice-Correct-Horse-1",
+		 "0:0:0:0:0:ffff:a09:909", &l);
+	assert_int_equal(l.auth_rc, PAM_AUTH_ERR);
+	assert_string_equal(l.errors, "Too many failed logins from this "
+			    "address. Try again later.");
+	/* Logged and audited in one spelling too. */
+	assert_int_equal(fx_crmauth(&fx, NULL, out, sizeof(out), "--json",
+				    "audit", NULL), 0);
+	assert_null(strstr(out, "ffff"));
+	assert_non_null(strstr(out, "\"10.9.9.9\""));
+	/* The administrator may name it in any spelling as well. */
+	assert_int_equal(fx_crmauth(&fx, NULL, NULL, 0, "lockout", "reset",
+				    "--rhost", "::ffff:10.9.9.9", NULL), 0);
+	fx_login("crm", "alice", "alice-Correct-Horse-1", "10.9.9.9", &l);
+	assert_int_equal(l.auth_rc, PAM_SUCCESS);
+}
+
+/* Rotating addresses inside one /64 buys no fresh guesses. */
+static void
+deny_rhost_counts_ipv6_per_prefix(void **state)
+{
+	struct login l;
+
+	lockout_conf("deny = 100\ndeny_rhost = 2\n");
+	fx_login("crm", "bob", "guess", "2001:db8:1:2::1", &l);
+	fx_login("crm", "bob", "guess", "2001:DB8:1:2:0:0:0:2", &l);
+	fx_login("crm", "alice", "alice-Correct-Horse-1",
+		 "2001:db8:1:2:aaaa:bbbb:cccc:dddd", &l);
+	assert_int_equal(l.auth_rc, PAM_AUTH_ERR);
+	assert_non_null(strstr(l.errors, "Too many failed logins"));
+	/* The next /64 is another client. */
+	fx_login("crm", "alice", "alice-Correct-Horse-1", "2001:db8:1:3::1",
+		 &l);
+	assert_int_equal(l.auth_rc, PAM_SUCCESS);
+	assert_int_equal(fx_crmauth(&fx, NULL, NULL, 0, "lockout", "reset",
+				    "--rhost", "2001:db8:1:2::77", NULL), 0);
+	/* rhost_v6_prefix = 128 counts each address alone. */
+	lockout_conf("deny = 100\ndeny_rhost = 2\nrhost_v6_prefix = 128\n");
+	fx_login("crm", "bob", "guess", "2001:db8:1:2::1", &l);
+	fx_login("crm", "bob", "guess", "2001:db8:1:2::2", &l);
+	fx_login("crm", "alice", "alice-Correct-Horse-1", "2001:db8:1:2::3",
+		 &l);
+	assert_int_equal(l.auth_rc, PAM_SUCCESS);
+}
+
 int
 main(void)
 {
@@ -468,6 +529,8 @@ main(void)
 		T(account_phase_alone_never_clears_failures),
 		T(unknown_names_are_stored_keyed),
 		T(generic_lock_message_reveals_no_role),
+		T(deny_rhost_counts_one_address_once_in_any_spelling),
+		T(deny_rhost_counts_ipv6_per_prefix),
 #undef T
 	};
 

@@ -1,0 +1,107 @@
+/*
+ * fuzz_config.c - libFuzzer target for pam_crm.conf and module arguments,
+ * through the modules' own option tables (lockout with its role sections,
+ * passwd).
+ *
+ * Input: the configuration file, then optionally a NUL byte and the module
+ * arguments, split at white space.  The file is handed over as a memfd,
+ * conf=/proc/self/fd/N, so that the loader reads it exactly as it reads
+ * /etc/security/pam_crm.conf and no file is left behind.
+ */
+#define _GNU_SOURCE
+#include "autoconfig.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "decide/lockout.h"
+#include "decide/passwd.h"
+
+#define MAX_ARGS 64
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Format every message, as pam_syslog would: a bad format argument in a
+ * loader message shows up here. */
+static void
+format_log(void *arg, int priority, const char *fmt, va_list ap)
+{
+	char line[1024];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+}
+
+static int
+write_all(int fd, const uint8_t *data, size_t size)
+{
+	ssize_t n;
+
+	while (size > 0) {
+		n = write(fd, data, size);
+		if (n <= 0)
+			return -1;
+		data += n;
+		size -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const struct crm_log log = { format_log, NULL, 1 };
+	struct crm_lockout_opts lockout;
+	struct crm_passwd_opts passwd;
+	const uint8_t *nul;
+	char conf_arg[64];
+	char *words = NULL, *word, *save = NULL;
+	const char *argv[MAX_ARGS + 1];
+	size_t file_size = size;
+	int argc = 0, fd;
+
+	fd = memfd_create("fuzz_config", MFD_CLOEXEC);
+	if (fd < 0)
+		abort();
+	nul = memchr(data, '\0', size);
+	if (nul != NULL)
+		file_size = (size_t)(nul - data);
+	if (write_all(fd, data, file_size) != 0)
+		abort();
+	snprintf(conf_arg, sizeof(conf_arg), "conf=/proc/self/fd/%d", fd);
+	argv[argc++] = conf_arg;
+
+	if (nul != NULL) {
+		size_t len = size - file_size - 1;
+
+		words = malloc(len + 1);
+		if (words == NULL)
+			abort();
+		memcpy(words, nul + 1, len);
+		words[len] = '\0';
+		for (word = strtok_r(words, " \t\n", &save);
+		     word != NULL && argc < MAX_ARGS;
+		     word = strtok_r(NULL, " \t\n", &save)) {
+			/* Another conf= would read whatever file the input
+			 * names: keep the run to the input alone. */
+			if (strncmp(word, "conf", 4) == 0)
+				continue;
+			argv[argc++] = word;
+		}
+	}
+	argv[argc] = NULL;
+
+	crm_lockout_defaults(&lockout);
+	if (crm_lockout_load(&lockout, argc, argv, &log) == CRM_OK)
+		crm_lockout_free(&lockout);
+	crm_passwd_defaults(&passwd);
+	(void)crm_passwd_load(&passwd, argc, argv, &log);
+
+	free(words);
+	close(fd);
+	return 0;
+}
