@@ -20,6 +20,9 @@
 #define CRM_MSG_MAX	512	/* a message for the user (PAM_MAX_MSG_SIZE) */
 #define CRM_DETAIL_MAX	256	/* audit detail; never a secret */
 
+/* The number of elements of an array; never of a pointer. */
+#define CRM_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 enum crm_status {
 	CRM_OK = 0,
 	CRM_NOTFOUND,	/* no such record */

@@ -17,8 +17,6 @@
 
 #include "crmauth.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 static const char audit_usage[] =
 "usage: crmauth audit [--user U] [--event E] [--since TIME]\n"
 "       crmauth audit verify\n"
@@ -66,9 +64,9 @@ print_header(void)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(audit_columns); i++)
+	for (i = 0; i < CRM_ARRAY_SIZE(audit_columns); i++)
 		print_cell(audit_columns[i].header, audit_columns[i].width,
-			   i + 1 == ARRAY_SIZE(audit_columns));
+			   i + 1 == CRM_ARRAY_SIZE(audit_columns));
 	putchar('\n');
 }
 
@@ -76,7 +74,7 @@ static int
 print_row_text(const struct crm_audit_row *row)
 {
 	char time_text[64];
-	const char *cells[ARRAY_SIZE(audit_columns)];
+	const char *cells[CRM_ARRAY_SIZE(audit_columns)];
 	size_t i;
 
 	crm_time_format(row->time_ms, time_text, sizeof(time_text));
@@ -90,9 +88,9 @@ print_row_text(const struct crm_audit_row *row)
 	cells[7] = row->event;
 	cells[8] = row->result;
 	cells[9] = row->detail;
-	for (i = 0; i < ARRAY_SIZE(cells); i++)
+	for (i = 0; i < CRM_ARRAY_SIZE(cells); i++)
 		if (print_cell(cells[i], audit_columns[i].width,
-			       i + 1 == ARRAY_SIZE(cells)) != CRM_OK)
+			       i + 1 == CRM_ARRAY_SIZE(cells)) != CRM_OK)
 			return CRM_ENOMEM;
 	putchar('\n');
 	return CRM_OK;

@@ -32,8 +32,6 @@
 
 #include "crmauth.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 /* [crmauth] takes the options every tool takes, nothing of its own yet. */
 static const struct crm_option crmauth_options[] = {
 	CRM_COMMON_OPTIONS(struct crmauth_opts),
@@ -157,7 +155,7 @@ ca_load_config(struct crmauth *ca)
 	struct crm_config_spec spec = {
 		.section = "crmauth",
 		.options = crmauth_options,
-		.option_count = ARRAY_SIZE(crmauth_options),
+		.option_count = CRM_ARRAY_SIZE(crmauth_options),
 		.values = &ca->opts,
 		.values_size = sizeof(ca->opts),
 	};

@@ -19,8 +19,6 @@
 
 #include "crmauth.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 static const char lockout_usage[] =
 "usage: crmauth lockout show [USER]\n"
 "       crmauth lockout reset USER\n"
@@ -238,13 +236,13 @@ lockout_table(const struct lockout_report *report, int64_t now_ms,
 		"RHOST", "FAILURES", "LATEST",
 	};
 	char failures[32], latest[64], locked[96];
-	const char *cells[ARRAY_SIZE(user_headers)];
+	const char *cells[CRM_ARRAY_SIZE(user_headers)];
 	struct ca_table users, rhosts;
 	size_t i;
 	int rc = CRM_OK;
 
-	ca_table_init(&users, ARRAY_SIZE(user_headers), user_headers);
-	ca_table_init(&rhosts, ARRAY_SIZE(rhost_headers), rhost_headers);
+	ca_table_init(&users, CRM_ARRAY_SIZE(user_headers), user_headers);
+	ca_table_init(&rhosts, CRM_ARRAY_SIZE(rhost_headers), rhost_headers);
 	for (i = 0; rc == CRM_OK && i < report->nusers; i++) {
 		snprintf(failures, sizeof(failures), "%lld",
 			 (long long)report->users[i].failures);
@@ -476,6 +474,6 @@ cmd_lockout(struct crmauth *ca, int argc, char **argv)
 		{ "reset", lockout_reset },
 	};
 
-	return ca_dispatch(ca, argc, argv, verbs, ARRAY_SIZE(verbs),
+	return ca_dispatch(ca, argc, argv, verbs, CRM_ARRAY_SIZE(verbs),
 			   lockout_usage);
 }

@@ -11,8 +11,6 @@
 
 #include "crmauth.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 static const char role_usage[] =
 "usage: crmauth role add NAME --scope own|department|company [--perm P]...\n"
 "       crmauth role del NAME\n"
@@ -253,7 +251,7 @@ role_list(struct crmauth *ca, int argc, char **argv)
 		return ret;
 	if ((rc = ca_open(ca)) != CRM_OK)
 		return ca_exit_code(rc);
-	ca_table_init(&listing.table, ARRAY_SIZE(headers), headers);
+	ca_table_init(&listing.table, CRM_ARRAY_SIZE(headers), headers);
 	if (ca->json && (listing.array = json_object_new_array()) == NULL) {
 		ret = ca_fail(ca, CRM_ENOMEM, "role list");
 		goto out;
@@ -284,6 +282,6 @@ cmd_role(struct crmauth *ca, int argc, char **argv)
 		{ "revoke", role_revoke },
 	};
 
-	return ca_dispatch(ca, argc, argv, verbs, ARRAY_SIZE(verbs),
+	return ca_dispatch(ca, argc, argv, verbs, CRM_ARRAY_SIZE(verbs),
 			   role_usage);
 }

@@ -21,8 +21,6 @@
 
 #include "crmauth.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 static const char user_usage[] =
 "usage: crmauth user add NAME [--dept D] [--role R]... [--password-stdin]\n"
 "       crmauth user del|show|enable|disable NAME\n"
@@ -769,14 +767,14 @@ user_list_table(const struct user_entries *entries)
 		"LAST LOGIN",
 	};
 	char status[128], changed[64], login[64];
-	const char *cells[ARRAY_SIZE(headers)];
+	const char *cells[CRM_ARRAY_SIZE(headers)];
 	const struct user_entry *entry;
 	struct ca_table table;
 	char *roles;
 	size_t i;
 	int rc = CRM_OK;
 
-	ca_table_init(&table, ARRAY_SIZE(headers), headers);
+	ca_table_init(&table, CRM_ARRAY_SIZE(headers), headers);
 	for (i = 0; rc == CRM_OK && i < entries->count; i++) {
 		entry = &entries->items[i];
 		if ((roles = ca_strlist_join(&entry->roles, ",")) == NULL) {
@@ -849,6 +847,6 @@ cmd_user(struct crmauth *ca, int argc, char **argv)
 		{ "list", user_list },
 	};
 
-	return ca_dispatch(ca, argc, argv, verbs, ARRAY_SIZE(verbs),
+	return ca_dispatch(ca, argc, argv, verbs, CRM_ARRAY_SIZE(verbs),
 			   user_usage);
 }
