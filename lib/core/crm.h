@@ -131,6 +131,14 @@ int crm_valid_name(const char *s, size_t max, int allow_null);
  * past U+10FFFF (RFC 3629). */
 size_t crm_utf8_char(const char *s, size_t len, uint32_t *cp);
 
+/*
+ * Make room for one more element in *items, an array of count elements
+ * of size bytes with room for *cap: nothing when there is room, else
+ * realloc to twice the room (16 the first time).  CRM_ENOMEM, with *items
+ * and *cap unchanged, when that fails or would overflow.
+ */
+int crm_array_grow(void **items, size_t *cap, size_t count, size_t size);
+
 /* C0 controls, DEL and C1 controls (U+0080 to U+009F): what moves a
  * terminal's cursor or starts an escape sequence. */
 int crm_is_control(uint32_t cp);

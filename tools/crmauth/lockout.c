@@ -48,25 +48,6 @@ struct lockout_report {
 	size_t nrhosts, rhosts_cap;
 };
 
-/* Grow *items (of size each) to hold one more. */
-static int
-grow(void **items, size_t *cap, size_t count, size_t size)
-{
-	size_t newcap;
-	void *grown;
-
-	if (count < *cap)
-		return CRM_OK;
-	newcap = *cap != 0 ? *cap * 2 : 16;
-	if (newcap > SIZE_MAX / size)
-		return CRM_ENOMEM;
-	if ((grown = realloc(*items, newcap * size)) == NULL)
-		return CRM_ENOMEM;
-	*items = grown;
-	*cap = newcap;
-	return CRM_OK;
-}
-
 static int
 user_fail_cb(void *arg, const struct crm_lockout_entry *sum)
 {
@@ -75,8 +56,8 @@ user_fail_cb(void *arg, const struct crm_lockout_entry *sum)
 	void *items = report->users;
 	int rc;
 
-	rc = grow(&items, &report->users_cap, report->nusers,
-		  sizeof(*report->users));
+	rc = crm_array_grow(&items, &report->users_cap, report->nusers,
+			    sizeof(*report->users));
 	report->users = items;
 	if (rc != CRM_OK)
 		return rc;
@@ -105,8 +86,8 @@ rhost_fail_cb(void *arg, const struct crm_rhost_summary *sum)
 	void *items = report->rhosts;
 	int rc;
 
-	rc = grow(&items, &report->rhosts_cap, report->nrhosts,
-		  sizeof(*report->rhosts));
+	rc = crm_array_grow(&items, &report->rhosts_cap, report->nrhosts,
+			    sizeof(*report->rhosts));
 	report->rhosts = items;
 	if (rc != CRM_OK)
 		return rc;

@@ -40,20 +40,18 @@ ca_cell(const char *text)
 int
 ca_table_add(struct ca_table *table, const char *const *cells)
 {
-	char **grown;
-	size_t cap, i;
+	void *rows = table->cells;
+	size_t i;
+	int rc;
 
-	if (table->nrows == table->cap) {
-		cap = table->cap != 0 ? table->cap * 2 : 16;
-		if (cap > SIZE_MAX / table->ncols / sizeof(char *))
-			return CRM_ENOMEM;
-		grown = realloc(table->cells,
-				cap * table->ncols * sizeof(char *));
-		if (grown == NULL)
-			return CRM_ENOMEM;
-		table->cells = grown;
-		table->cap = cap;
-	}
+	/* One element a row: ncols cell pointers. */
+	if (table->ncols > SIZE_MAX / sizeof(char *))
+		return CRM_ENOMEM;
+	rc = crm_array_grow(&rows, &table->cap, table->nrows,
+			    table->ncols * sizeof(char *));
+	table->cells = rows;
+	if (rc != CRM_OK)
+		return rc;
 	for (i = 0; i < table->ncols; i++) {
 		table->cells[table->nrows * table->ncols + i] =
 			ca_cell(cells[i]);

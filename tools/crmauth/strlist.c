@@ -15,19 +15,14 @@
 int
 ca_strlist_add(struct ca_strlist *list, const char *item)
 {
-	char **grown;
-	size_t cap;
+	void *items = list->items;
+	int rc;
 
-	if (list->count == list->cap) {
-		cap = list->cap != 0 ? list->cap * 2 : 8;
-		if (cap > SIZE_MAX / sizeof(char *))
-			return CRM_ENOMEM;
-		grown = realloc(list->items, cap * sizeof(char *));
-		if (grown == NULL)
-			return CRM_ENOMEM;
-		list->items = grown;
-		list->cap = cap;
-	}
+	rc = crm_array_grow(&items, &list->cap, list->count,
+			    sizeof(*list->items));
+	list->items = items;
+	if (rc != CRM_OK)
+		return rc;
 	if ((list->items[list->count] = strdup(item)) == NULL)
 		return CRM_ENOMEM;
 	list->count++;

@@ -687,19 +687,14 @@ static int
 user_list_cb(void *arg, const struct crm_user *user)
 {
 	struct user_entries *entries = arg;
-	struct user_entry *grown;
-	size_t cap;
+	void *items = entries->items;
+	int rc;
 
-	if (entries->count == entries->cap) {
-		cap = entries->cap != 0 ? entries->cap * 2 : 32;
-		if (cap > SIZE_MAX / sizeof(*grown))
-			return CRM_ENOMEM;
-		grown = realloc(entries->items, cap * sizeof(*grown));
-		if (grown == NULL)
-			return CRM_ENOMEM;
-		entries->items = grown;
-		entries->cap = cap;
-	}
+	rc = crm_array_grow(&items, &entries->cap, entries->count,
+			    sizeof(*entries->items));
+	entries->items = items;
+	if (rc != CRM_OK)
+		return rc;
 	if (user_entry_copy(&entries->items[entries->count], user) != CRM_OK)
 		return CRM_ENOMEM;
 	entries->count++;
