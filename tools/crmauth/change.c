@@ -142,3 +142,36 @@ ca_done(struct crmauth *ca, const char *event, const char *name,
 		ca_warn("out of memory");
 	json_object_put(obj);
 }
+
+int
+ca_change(struct crmauth *ca, struct ca_change *change)
+{
+	int rc, ret;
+
+	if ((rc = ca_begin(ca)) != CRM_OK)
+		return ca_exit_code(rc);
+	change->detail[0] = '\0';
+	if ((rc = change->apply(ca, change)) != CRM_OK) {
+		ret = CA_CONTINUE;
+		if (change->refuse != NULL)
+			ret = change->refuse(ca, change, rc);
+		if (ret == CA_CONTINUE)
+			ret = ca_fail_record(ca, rc, change->kind,
+					     change->name);
+		goto out;
+	}
+	rc = ca_commit(ca, change->user, change->event, change->detail);
+	if (rc != CRM_OK) {
+		ret = ca_exit_code(rc);
+		goto out;
+	}
+	if (change->done != NULL)
+		change->done(ca, change);
+	else
+		ca_done(ca, change->event, change->name, "%s",
+			change->done_text);
+	ret = CA_EXIT_OK;
+out:
+	ca_abort(ca);
+	return ret;
+}

@@ -151,6 +151,34 @@ void ca_detail(char *buf, size_t len, const char *fmt, ...)
 void ca_done(struct crmauth *ca, const char *event, const char *name,
 	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/*
+ * One audited change as every verb makes it: ca_change begins the write
+ * transaction, calls apply to do the store work inside it, commits with
+ * the admin audit row (user, event, detail), reports the change done and
+ * rolls back on any failure.  It returns the exit status.
+ *
+ * apply returns a crm status and fills detail (never a secret); it may
+ * point kind and name at the record that failed.  A failure is reported
+ * by refuse when set and it returns other than CA_CONTINUE, else as
+ * ca_fail_record(kind, name).  Done is reported by done when set, else
+ * as ca_done(event, name, done_text).
+ */
+struct ca_change {
+	int (*apply)(struct crmauth *ca, struct ca_change *change);
+	int (*refuse)(struct crmauth *ca, struct ca_change *change,
+		      int status);
+	void (*done)(struct crmauth *ca, struct ca_change *change);
+	void *arg;			/* the verb's own state */
+	const char *kind;		/* "user", "role" */
+	const char *name;		/* the record changed */
+	const char *user;		/* the audit row's user; may be NULL */
+	const char *event;		/* "admin:user add" */
+	const char *done_text;		/* "user x added" */
+	char detail[CRM_DETAIL_MAX];
+};
+
+int ca_change(struct crmauth *ca, struct ca_change *change);
+
 /* ---- passwords (password.c) ---- */
 
 /*
