@@ -148,7 +148,70 @@ out:
 	return rc;
 }
 
+/*
+ * Read a new password for name and hash it into hash (len bytes, cleared
+ * by the caller with crm_cleanse); the password itself is cleared here.
+ * Returns the exit status.
+ */
+static int
+user_new_hash(struct crmauth *ca, const char *name, int from_stdin,
+	      char *hash, size_t len)
+{
+	char password[CA_PASSWORD_MAX + 1];
+	int rc;
+
+	rc = ca_read_password(name, from_stdin, password, sizeof(password));
+	if (rc != CRM_OK)
+		return rc == CRM_INVALID ? CA_EXIT_REFUSED : CA_EXIT_ERROR;
+	rc = crm_hash_password(password, hash, len);
+	crm_cleanse(password, sizeof(password));
+	if (rc != CRM_OK)
+		return ca_fail(ca, rc, "user %s: password hash", name);
+	return CA_EXIT_OK;
+}
+
 /* ---- user add ---- */
+
+struct user_new {
+	const char *dept;
+	const char *hash;		/* NULL: no password */
+	const struct ca_strlist *roles;
+};
+
+static int
+user_add_apply(struct crmauth *ca, struct ca_change *change)
+{
+	const struct user_new *user = change->arg;
+	char *role_text;
+	size_t i;
+	int rc;
+
+	rc = crm_store_user_add(ca->ctx->store, change->name, user->dept,
+				user->hash, crm_now_ms());
+	if (rc != CRM_OK)
+		return rc;
+	for (i = 0; i < user->roles->count; i++) {
+		rc = crm_store_role_grant(ca->ctx->store, change->name,
+					  user->roles->items[i]);
+		/* --role r --role r: the second grant finds the first. */
+		if (rc == CRM_EXISTS)
+			continue;
+		if (rc != CRM_OK) {
+			change->kind = "role";
+			change->name = user->roles->items[i];
+			return rc;
+		}
+	}
+	if ((role_text = ca_strlist_join(user->roles, ",")) == NULL)
+		return CRM_ENOMEM;
+	ca_detail(change->detail, sizeof(change->detail),
+		  "dept=%s roles=%s password=%s",
+		  user->dept != NULL ? user->dept : "-",
+		  role_text[0] != '\0' ? role_text : "-",
+		  user->hash != NULL ? "set" : "none");
+	free(role_text);
+	return CRM_OK;
+}
 
 static int
 user_add(struct crmauth *ca, int argc, char **argv)
@@ -162,15 +225,14 @@ user_add(struct crmauth *ca, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ca_strlist roles = { 0 };
-	char password[CA_PASSWORD_MAX + 1];
+	struct ca_change change = { 0 };
+	struct user_new user = { NULL, NULL, &roles };
 	char hash[CRM_HASH_MAX];
-	char detail[CRM_DETAIL_MAX];
+	char done[CRM_MSG_MAX];
 	const char *name, *dept = NULL;
-	char *role_text = NULL;
-	int with_password = 0, c, rc, ret = CA_EXIT_ERROR;
+	int with_password = 0, c, ret = CA_EXIT_ERROR;
 	size_t i;
 
-	password[0] = '\0';
 	hash[0] = '\0';
 	ca_getopt_reset();
 	while ((c = ca_getopt(argc, argv, ":h", longopts,
@@ -212,60 +274,24 @@ user_add(struct crmauth *ca, int argc, char **argv)
 			goto out;
 
 	if (with_password) {
-		rc = ca_read_password(name, 1, password, sizeof(password));
-		if (rc != CRM_OK) {
-			ret = rc == CRM_INVALID ? CA_EXIT_REFUSED :
-			      CA_EXIT_ERROR;
+		ret = user_new_hash(ca, name, 1, hash, sizeof(hash));
+		if (ret != CA_EXIT_OK)
 			goto out;
-		}
-		rc = crm_hash_password(password, hash, sizeof(hash));
-		crm_cleanse(password, sizeof(password));
-		if (rc != CRM_OK) {
-			ret = ca_fail(ca, rc, "user %s: password hash", name);
-			goto out;
-		}
+		user.hash = hash;
 	}
 
-	if ((rc = ca_begin(ca)) != CRM_OK) {
-		ret = ca_exit_code(rc);
-		goto out;
-	}
-	rc = crm_store_user_add(ca->ctx->store, name, dept,
-				with_password ? hash : NULL, crm_now_ms());
-	if (rc != CRM_OK) {
-		ret = ca_fail_record(ca, rc, "user", name);
-		goto out;
-	}
-	for (i = 0; i < roles.count; i++) {
-		rc = crm_store_role_grant(ca->ctx->store, name,
-					  roles.items[i]);
-		/* --role r --role r: the second grant finds the first. */
-		if (rc == CRM_EXISTS)
-			continue;
-		if (rc != CRM_OK) {
-			ret = ca_fail_record(ca, rc, "role", roles.items[i]);
-			goto out;
-		}
-	}
-	if ((role_text = ca_strlist_join(&roles, ",")) == NULL) {
-		ret = ca_fail(ca, CRM_ENOMEM, "user %s", name);
-		goto out;
-	}
-	ca_detail(detail, sizeof(detail), "dept=%s roles=%s password=%s",
-		  dept != NULL ? dept : "-",
-		  role_text[0] != '\0' ? role_text : "-",
-		  with_password ? "set" : "none");
-	if ((rc = ca_commit(ca, name, "admin:user add", detail)) != CRM_OK) {
-		ret = ca_exit_code(rc);
-		goto out;
-	}
-	ca_done(ca, "admin:user add", name, "user %s added", name);
-	ret = CA_EXIT_OK;
+	user.dept = dept;
+	snprintf(done, sizeof(done), "user %s added", name);
+	change.apply = user_add_apply;
+	change.arg = &user;
+	change.kind = "user";
+	change.name = name;
+	change.user = name;
+	change.event = "admin:user add";
+	change.done_text = done;
+	ret = ca_change(ca, &change);
 out:
-	ca_abort(ca);
-	crm_cleanse(password, sizeof(password));
 	crm_cleanse(hash, sizeof(hash));
-	free(role_text);
 	ca_strlist_free(&roles);
 	return ret;
 }
@@ -273,10 +299,18 @@ out:
 /* ---- user del | enable | disable ---- */
 
 static int
+user_del_apply(struct crmauth *ca, struct ca_change *change)
+{
+	return crm_store_user_del(ca->ctx->store, change->name);
+}
+
+static int
 user_del(struct crmauth *ca, int argc, char **argv)
 {
+	struct ca_change change = { 0 };
+	char done[CRM_MSG_MAX];
 	const char *name;
-	int rc, ret;
+	int ret;
 
 	ret = ca_simple_args(ca, argc, argv, "user del", user_usage, 1, 1);
 	if (ret != CA_CONTINUE)
@@ -284,22 +318,35 @@ user_del(struct crmauth *ca, int argc, char **argv)
 	name = argv[optind];
 	if (ca_check_name("user", name) != CRM_OK)
 		return CA_EXIT_ERROR;
-	if ((rc = ca_begin(ca)) != CRM_OK)
-		return ca_exit_code(rc);
-	rc = crm_store_user_del(ca->ctx->store, name);
-	if (rc != CRM_OK) {
-		ret = ca_fail_record(ca, rc, "user", name);
-		goto out;
-	}
-	if ((rc = ca_commit(ca, name, "admin:user del", "")) != CRM_OK) {
-		ret = ca_exit_code(rc);
-		goto out;
-	}
-	ca_done(ca, "admin:user del", name, "user %s deleted", name);
-	ret = CA_EXIT_OK;
-out:
-	ca_abort(ca);
-	return ret;
+	snprintf(done, sizeof(done), "user %s deleted", name);
+	change.apply = user_del_apply;
+	change.kind = "user";
+	change.name = name;
+	change.user = name;
+	change.event = "admin:user del";
+	change.done_text = done;
+	return ca_change(ca, &change);
+}
+
+/* The status a user is set to, and the audit detail that says so. */
+struct user_status {
+	enum crm_user_status status;
+	int64_t until_ms;
+	const char *detail;
+};
+
+static int
+user_status_apply(struct crmauth *ca, struct ca_change *change)
+{
+	const struct user_status *set = change->arg;
+	int rc;
+
+	rc = crm_store_user_set_status(ca->ctx->store, change->name,
+				       set->status, set->until_ms);
+	if (rc == CRM_OK)
+		ca_detail(change->detail, sizeof(change->detail), "%s",
+			  set->detail);
+	return rc;
 }
 
 static int
@@ -307,33 +354,26 @@ user_set_status(struct crmauth *ca, const char *name,
 		enum crm_user_status status, int64_t until_ms,
 		const char *event, const char *detail)
 {
-	char until[64];
-	int rc, ret;
+	struct user_status set = { status, until_ms, detail };
+	struct ca_change change = { 0 };
+	char done[CRM_MSG_MAX], until[64];
 
-	if ((rc = ca_begin(ca)) != CRM_OK)
-		return ca_exit_code(rc);
-	rc = crm_store_user_set_status(ca->ctx->store, name, status,
-				       until_ms);
-	if (rc != CRM_OK) {
-		ret = ca_fail_record(ca, rc, "user", name);
-		goto out;
-	}
-	if ((rc = ca_commit(ca, name, event, detail)) != CRM_OK) {
-		ret = ca_exit_code(rc);
-		goto out;
-	}
 	if (status == CRM_USER_SUSPENDED) {
 		crm_time_format(until_ms, until, sizeof(until));
-		ca_done(ca, event, name, "user %s suspended until %s", name,
-			until);
+		snprintf(done, sizeof(done), "user %s suspended until %s",
+			 name, until);
 	} else {
-		ca_done(ca, event, name, "user %s %s", name,
-			status == CRM_USER_ACTIVE ? "enabled" : "disabled");
+		snprintf(done, sizeof(done), "user %s %s", name,
+			 status == CRM_USER_ACTIVE ? "enabled" : "disabled");
 	}
-	ret = CA_EXIT_OK;
-out:
-	ca_abort(ca);
-	return ret;
+	change.apply = user_status_apply;
+	change.arg = &set;
+	change.kind = "user";
+	change.name = name;
+	change.user = name;
+	change.event = event;
+	change.done_text = done;
+	return ca_change(ca, &change);
 }
 
 static int
@@ -445,6 +485,19 @@ user_check_exists(struct crmauth *ca, const char *name)
 }
 
 static int
+user_passwd_apply(struct crmauth *ca, struct ca_change *change)
+{
+	int rc;
+
+	rc = crm_store_user_set_password(ca->ctx->store, change->name,
+					 change->arg, crm_now_ms());
+	if (rc == CRM_OK)
+		ca_detail(change->detail, sizeof(change->detail), "%s",
+			  "password set by an administrator");
+	return rc;
+}
+
+static int
 user_passwd(struct crmauth *ca, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -453,12 +506,12 @@ user_passwd(struct crmauth *ca, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char password[CA_PASSWORD_MAX + 1];
+	struct ca_change change = { 0 };
 	char hash[CRM_HASH_MAX];
+	char done[CRM_MSG_MAX];
 	const char *name;
-	int from_stdin = 0, c, rc, ret = CA_EXIT_ERROR;
+	int from_stdin = 0, c, ret = CA_EXIT_ERROR;
 
-	password[0] = '\0';
 	hash[0] = '\0';
 	ca_getopt_reset();
 	while ((c = ca_getopt(argc, argv, ":h", longopts,
@@ -488,42 +541,20 @@ user_passwd(struct crmauth *ca, int argc, char **argv)
 		goto out;
 	if ((ret = user_check_exists(ca, name)) != CA_EXIT_OK)
 		goto out;
-	ret = CA_EXIT_ERROR;
+	if ((ret = user_new_hash(ca, name, from_stdin, hash,
+				 sizeof(hash))) != CA_EXIT_OK)
+		goto out;
 
-	rc = ca_read_password(name, from_stdin, password, sizeof(password));
-	if (rc != CRM_OK) {
-		ret = rc == CRM_INVALID ? CA_EXIT_REFUSED : CA_EXIT_ERROR;
-		goto out;
-	}
-	rc = crm_hash_password(password, hash, sizeof(hash));
-	crm_cleanse(password, sizeof(password));
-	if (rc != CRM_OK) {
-		ret = ca_fail(ca, rc, "user %s: password hash", name);
-		goto out;
-	}
-
-	if ((rc = ca_begin(ca)) != CRM_OK) {
-		ret = ca_exit_code(rc);
-		goto out;
-	}
-	rc = crm_store_user_set_password(ca->ctx->store, name, hash,
-					 crm_now_ms());
-	if (rc != CRM_OK) {
-		ret = ca_fail_record(ca, rc, "user", name);
-		goto out;
-	}
-	rc = ca_commit(ca, name, "admin:user passwd",
-		       "password set by an administrator");
-	if (rc != CRM_OK) {
-		ret = ca_exit_code(rc);
-		goto out;
-	}
-	ca_done(ca, "admin:user passwd", name, "password of user %s changed",
-		name);
-	ret = CA_EXIT_OK;
+	snprintf(done, sizeof(done), "password of user %s changed", name);
+	change.apply = user_passwd_apply;
+	change.arg = hash;
+	change.kind = "user";
+	change.name = name;
+	change.user = name;
+	change.event = "admin:user passwd";
+	change.done_text = done;
+	ret = ca_change(ca, &change);
 out:
-	ca_abort(ca);
-	crm_cleanse(password, sizeof(password));
 	crm_cleanse(hash, sizeof(hash));
 	return ret;
 }
