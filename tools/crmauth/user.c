@@ -148,6 +148,24 @@ out:
 	return rc;
 }
 
+/* An audited change of the record of user name itself. */
+static int
+user_change(struct crmauth *ca, const char *name, const char *event,
+	    int (*apply)(struct crmauth *, struct ca_change *), void *arg,
+	    const char *done)
+{
+	struct ca_change change = { 0 };
+
+	change.apply = apply;
+	change.arg = arg;
+	change.kind = "user";
+	change.name = name;
+	change.user = name;
+	change.event = event;
+	change.done_text = done;
+	return ca_change(ca, &change);
+}
+
 /*
  * Read a new password for name and hash it into hash (len bytes, cleared
  * by the caller with crm_cleanse); the password itself is cleared here.
@@ -225,7 +243,6 @@ user_add(struct crmauth *ca, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ca_strlist roles = { 0 };
-	struct ca_change change = { 0 };
 	struct user_new user = { NULL, NULL, &roles };
 	char hash[CRM_HASH_MAX];
 	char done[CRM_MSG_MAX];
@@ -282,14 +299,8 @@ user_add(struct crmauth *ca, int argc, char **argv)
 
 	user.dept = dept;
 	snprintf(done, sizeof(done), "user %s added", name);
-	change.apply = user_add_apply;
-	change.arg = &user;
-	change.kind = "user";
-	change.name = name;
-	change.user = name;
-	change.event = "admin:user add";
-	change.done_text = done;
-	ret = ca_change(ca, &change);
+	ret = user_change(ca, name, "admin:user add", user_add_apply,
+			  &user, done);
 out:
 	crm_cleanse(hash, sizeof(hash));
 	ca_strlist_free(&roles);
@@ -307,7 +318,6 @@ user_del_apply(struct crmauth *ca, struct ca_change *change)
 static int
 user_del(struct crmauth *ca, int argc, char **argv)
 {
-	struct ca_change change = { 0 };
 	char done[CRM_MSG_MAX];
 	const char *name;
 	int ret;
@@ -319,13 +329,8 @@ user_del(struct crmauth *ca, int argc, char **argv)
 	if (ca_check_name("user", name) != CRM_OK)
 		return CA_EXIT_ERROR;
 	snprintf(done, sizeof(done), "user %s deleted", name);
-	change.apply = user_del_apply;
-	change.kind = "user";
-	change.name = name;
-	change.user = name;
-	change.event = "admin:user del";
-	change.done_text = done;
-	return ca_change(ca, &change);
+	return user_change(ca, name, "admin:user del", user_del_apply,
+			   NULL, done);
 }
 
 /* The status a user is set to, and the audit detail that says so. */
@@ -355,7 +360,6 @@ user_set_status(struct crmauth *ca, const char *name,
 		const char *event, const char *detail)
 {
 	struct user_status set = { status, until_ms, detail };
-	struct ca_change change = { 0 };
 	char done[CRM_MSG_MAX], until[64];
 
 	if (status == CRM_USER_SUSPENDED) {
@@ -366,14 +370,7 @@ user_set_status(struct crmauth *ca, const char *name,
 		snprintf(done, sizeof(done), "user %s %s", name,
 			 status == CRM_USER_ACTIVE ? "enabled" : "disabled");
 	}
-	change.apply = user_status_apply;
-	change.arg = &set;
-	change.kind = "user";
-	change.name = name;
-	change.user = name;
-	change.event = event;
-	change.done_text = done;
-	return ca_change(ca, &change);
+	return user_change(ca, name, event, user_status_apply, &set, done);
 }
 
 static int
@@ -506,7 +503,6 @@ user_passwd(struct crmauth *ca, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ca_change change = { 0 };
 	char hash[CRM_HASH_MAX];
 	char done[CRM_MSG_MAX];
 	const char *name;
@@ -546,14 +542,8 @@ user_passwd(struct crmauth *ca, int argc, char **argv)
 		goto out;
 
 	snprintf(done, sizeof(done), "password of user %s changed", name);
-	change.apply = user_passwd_apply;
-	change.arg = hash;
-	change.kind = "user";
-	change.name = name;
-	change.user = name;
-	change.event = "admin:user passwd";
-	change.done_text = done;
-	ret = ca_change(ca, &change);
+	ret = user_change(ca, name, "admin:user passwd", user_passwd_apply,
+			  hash, done);
 out:
 	crm_cleanse(hash, sizeof(hash));
 	return ret;
