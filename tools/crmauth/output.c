@@ -160,11 +160,11 @@ ca_json_str(json_object *obj, const char *key, const char *value)
 	return CRM_OK;
 }
 
-int
-ca_json_int(json_object *obj, const char *key, int64_t value)
+/* Add val, just made (NULL when json-c could not), as obj's key; obj
+ * owns it from here, or it is freed. */
+static int
+ca_json_add(json_object *obj, const char *key, json_object *val)
 {
-	json_object *val = json_object_new_int64(value);
-
 	if (val == NULL)
 		return CRM_ENOMEM;
 	if (json_object_object_add(obj, key, val) != 0) {
@@ -175,17 +175,15 @@ ca_json_int(json_object *obj, const char *key, int64_t value)
 }
 
 int
+ca_json_int(json_object *obj, const char *key, int64_t value)
+{
+	return ca_json_add(obj, key, json_object_new_int64(value));
+}
+
+int
 ca_json_bool(json_object *obj, const char *key, int value)
 {
-	json_object *val = json_object_new_boolean(value != 0);
-
-	if (val == NULL)
-		return CRM_ENOMEM;
-	if (json_object_object_add(obj, key, val) != 0) {
-		json_object_put(val);
-		return CRM_ENOMEM;
-	}
-	return CRM_OK;
+	return ca_json_add(obj, key, json_object_new_boolean(value != 0));
 }
 
 int
