@@ -50,6 +50,20 @@ ca_getopt(int argc, char **argv, const char *shortopts,
 }
 
 int
+ca_verb_option(struct crmauth *ca, int c, const char *usage)
+{
+	switch (c) {
+	case 'j':
+		ca->json = 1;
+		return CA_CONTINUE;
+	case 'h':
+		return ca_help(usage);
+	default:
+		return ca_usage(usage);
+	}
+}
+
+int
 ca_simple_args(struct crmauth *ca, int argc, char **argv, const char *cmd,
 	       const char *usage, int min_names, int max_names)
 {
@@ -58,18 +72,16 @@ ca_simple_args(struct crmauth *ca, int argc, char **argv, const char *cmd,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, names;
+	int c, opt, names;
 
 	ca_getopt_reset();
 	while ((c = ca_getopt(argc, argv, ":h", longopts, cmd)) != -1) {
 		switch (c) {
-		case 'j':
-			ca->json = 1;
-			break;
-		case 'h':
-			return ca_help(usage);
 		default:
-			return ca_usage(usage);
+			opt = ca_verb_option(ca, c, usage);
+			if (opt != CA_CONTINUE)
+				return opt;
+			break;
 		}
 	}
 	names = argc - optind;

@@ -158,7 +158,7 @@ audit_list(struct crmauth *ca, int argc, char **argv)
 	struct crm_audit_filter filter = { NULL, NULL, 0, 0 };
 	struct audit_listing listing = { 0, 0 };
 	const char *since = NULL;
-	int c, rc;
+	int c, opt, rc;
 
 	ca_getopt_reset();
 	while ((c = ca_getopt(argc, argv, ":h", longopts, "audit")) != -1) {
@@ -172,13 +172,11 @@ audit_list(struct crmauth *ca, int argc, char **argv)
 		case 's':
 			since = optarg;
 			break;
-		case 'j':
-			ca->json = 1;
-			break;
-		case 'h':
-			return ca_help(audit_usage);
 		default:
-			return ca_usage(audit_usage);
+			opt = ca_verb_option(ca, c, audit_usage);
+			if (opt != CA_CONTINUE)
+				return opt;
+			break;
 		}
 	}
 	if (optind != argc)

@@ -107,6 +107,11 @@ void ca_getopt_reset(void);
  * the exit status. */
 #define CA_CONTINUE	(-1)
 
+/* The options every verb takes, for the default: of its getopt switch:
+ * --json (CA_CONTINUE), --help (usage on stdout, 0); anything else was
+ * reported by ca_getopt (usage on stderr, 2). */
+int ca_verb_option(struct crmauth *ca, int c, const char *usage);
+
 /* A verb whose only options are --json and --help, and which takes
  * between min_names and max_names names (at argv[optind] on). */
 int ca_simple_args(struct crmauth *ca, int argc, char **argv,

@@ -458,7 +458,7 @@ lockout_reset(struct crmauth *ca, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *rhost = NULL;
-	int c;
+	int c, opt;
 
 	ca_getopt_reset();
 	while ((c = ca_getopt(argc, argv, ":h", longopts,
@@ -467,13 +467,11 @@ lockout_reset(struct crmauth *ca, int argc, char **argv)
 		case 'r':
 			rhost = optarg;
 			break;
-		case 'j':
-			ca->json = 1;
-			break;
-		case 'h':
-			return ca_help(lockout_usage);
 		default:
-			return ca_usage(lockout_usage);
+			opt = ca_verb_option(ca, c, lockout_usage);
+			if (opt != CA_CONTINUE)
+				return opt;
+			break;
 		}
 	}
 	if (rhost != NULL) {

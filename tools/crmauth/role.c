@@ -48,7 +48,7 @@ role_add(struct crmauth *ca, int argc, char **argv)
 	char done[CRM_MSG_MAX];
 	const char *name, *scope_text = NULL;
 	enum crm_scope scope;
-	int perms = 0, c;
+	int perms = 0, c, opt;
 
 	ca_getopt_reset();
 	while ((c = ca_getopt(argc, argv, ":h", longopts,
@@ -60,13 +60,11 @@ role_add(struct crmauth *ca, int argc, char **argv)
 		case 'p':
 			perms++;
 			break;
-		case 'j':
-			ca->json = 1;
-			break;
-		case 'h':
-			return ca_help(role_usage);
 		default:
-			return ca_usage(role_usage);
+			opt = ca_verb_option(ca, c, role_usage);
+			if (opt != CA_CONTINUE)
+				return opt;
+			break;
 		}
 	}
 	if (argc - optind != 1)

@@ -247,7 +247,7 @@ user_add(struct crmauth *ca, int argc, char **argv)
 	char hash[CRM_HASH_MAX];
 	char done[CRM_MSG_MAX];
 	const char *name, *dept = NULL;
-	int with_password = 0, c, ret = CA_EXIT_ERROR;
+	int with_password = 0, c, opt, ret = CA_EXIT_ERROR;
 	size_t i;
 
 	hash[0] = '\0';
@@ -267,15 +267,13 @@ user_add(struct crmauth *ca, int argc, char **argv)
 		case 'p':
 			with_password = 1;
 			break;
-		case 'j':
-			ca->json = 1;
-			break;
-		case 'h':
-			ret = ca_help(user_usage);
-			goto out;
 		default:
-			ret = ca_usage(user_usage);
-			goto out;
+			opt = ca_verb_option(ca, c, user_usage);
+			if (opt != CA_CONTINUE) {
+				ret = opt;
+				goto out;
+			}
+			break;
 		}
 	}
 	if (argc - optind != 1) {
@@ -416,7 +414,7 @@ user_suspend(struct crmauth *ca, int argc, char **argv)
 	char detail[CRM_DETAIL_MAX], until_text[64];
 	const char *until = NULL, *name;
 	int64_t until_ms;
-	int c;
+	int c, opt;
 
 	ca_getopt_reset();
 	while ((c = ca_getopt(argc, argv, ":h", longopts,
@@ -425,13 +423,11 @@ user_suspend(struct crmauth *ca, int argc, char **argv)
 		case 'u':
 			until = optarg;
 			break;
-		case 'j':
-			ca->json = 1;
-			break;
-		case 'h':
-			return ca_help(user_usage);
 		default:
-			return ca_usage(user_usage);
+			opt = ca_verb_option(ca, c, user_usage);
+			if (opt != CA_CONTINUE)
+				return opt;
+			break;
 		}
 	}
 	if (argc - optind != 1)
@@ -506,7 +502,7 @@ user_passwd(struct crmauth *ca, int argc, char **argv)
 	char hash[CRM_HASH_MAX];
 	char done[CRM_MSG_MAX];
 	const char *name;
-	int from_stdin = 0, c, ret = CA_EXIT_ERROR;
+	int from_stdin = 0, c, opt, ret = CA_EXIT_ERROR;
 
 	hash[0] = '\0';
 	ca_getopt_reset();
@@ -516,15 +512,13 @@ user_passwd(struct crmauth *ca, int argc, char **argv)
 		case 's':
 			from_stdin = 1;
 			break;
-		case 'j':
-			ca->json = 1;
-			break;
-		case 'h':
-			ret = ca_help(user_usage);
-			goto out;
 		default:
-			ret = ca_usage(user_usage);
-			goto out;
+			opt = ca_verb_option(ca, c, user_usage);
+			if (opt != CA_CONTINUE) {
+				ret = opt;
+				goto out;
+			}
+			break;
 		}
 	}
 	if (argc - optind != 1) {
