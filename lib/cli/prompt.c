@@ -20,7 +20,7 @@ static volatile sig_atomic_t caught_signo;
 static const int prompt_signals[] = {
 	SIGINT, SIGHUP, SIGQUIT, SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU,
 };
-#define PROMPT_SIGNALS (sizeof(prompt_signals) / sizeof(prompt_signals[0]))
+#define PROMPT_SIGNALS CRM_ARRAY_SIZE(prompt_signals)
 
 static void
 catch_signal(int signo)

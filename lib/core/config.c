@@ -192,18 +192,15 @@ static int
 collect(void *user, const char *section, const char *name, const char *value)
 {
 	struct entries *list = user;
+	void *items = list->items;
 	struct entry *e;
+	int rc;
 
-	if (list->count == list->cap) {
-		size_t cap = list->cap ? list->cap * 2 : 16;
-		struct entry *items = reallocarray(list->items, cap,
-						   sizeof(*items));
-
-		if (items == NULL)
-			return 0;
-		list->items = items;
-		list->cap = cap;
-	}
+	rc = crm_array_grow(&items, &list->cap, list->count,
+			    sizeof(*list->items));
+	list->items = items;
+	if (rc != CRM_OK)
+		return 0;
 	e = &list->items[list->count];
 	e->section = strdup(section);
 	e->name = strdup(name);

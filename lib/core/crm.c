@@ -3,7 +3,9 @@
  */
 #include "autoconfig.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 
@@ -39,6 +41,26 @@ crm_log(const struct crm_log *log, int priority, const char *fmt, ...)
 	va_start(ap, fmt);
 	log->fn(log->arg, priority, fmt, ap);
 	va_end(ap);
+}
+
+int
+crm_array_grow(void **items, size_t *cap, size_t count, size_t size)
+{
+	size_t newcap;
+	void *grown;
+
+	if (count < *cap)
+		return CRM_OK;
+	if (*cap > SIZE_MAX / 2)
+		return CRM_ENOMEM;
+	newcap = *cap != 0 ? *cap * 2 : 16;
+	if (size == 0 || newcap > SIZE_MAX / size)
+		return CRM_ENOMEM;
+	if ((grown = realloc(*items, newcap * size)) == NULL)
+		return CRM_ENOMEM;
+	*items = grown;
+	*cap = newcap;
+	return CRM_OK;
 }
 
 void

@@ -20,6 +20,9 @@
 #define CRM_MSG_MAX	512	/* a message for the user (PAM_MAX_MSG_SIZE) */
 #define CRM_DETAIL_MAX	256	/* audit detail; never a secret */
 
+/* The number of elements of an array; never of a pointer. */
+#define CRM_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 enum crm_status {
 	CRM_OK = 0,
 	CRM_NOTFOUND,	/* no such record */
@@ -127,6 +130,14 @@ int crm_valid_name(const char *s, size_t max, int allow_null);
  * missing continuation byte, an overlong form, a surrogate, a code point
  * past U+10FFFF (RFC 3629). */
 size_t crm_utf8_char(const char *s, size_t len, uint32_t *cp);
+
+/*
+ * Make room for one more element in *items, an array of count elements
+ * of size bytes with room for *cap: nothing when there is room, else
+ * realloc to twice the room (16 the first time).  CRM_ENOMEM, with *items
+ * and *cap unchanged, when that fails or would overflow.
+ */
+int crm_array_grow(void **items, size_t *cap, size_t count, size_t size);
 
 /* C0 controls, DEL and C1 controls (U+0080 to U+009F): what moves a
  * terminal's cursor or starts an escape sequence. */

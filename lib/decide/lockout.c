@@ -78,8 +78,7 @@ const struct crm_option crm_lockout_options[] = {
 	  lock_message_choices, 0 },
 };
 
-const size_t crm_lockout_option_count =
-	sizeof(crm_lockout_options) / sizeof(crm_lockout_options[0]);
+const size_t crm_lockout_option_count = CRM_ARRAY_SIZE(crm_lockout_options);
 
 void
 crm_lockout_defaults(struct crm_lockout_opts *opts,

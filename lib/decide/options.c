@@ -15,6 +15,6 @@ static const struct crm_option_table decide_tables[] = {
 const struct crm_option_table *
 crm_decide_option_tables(size_t *count)
 {
-	*count = sizeof(decide_tables) / sizeof(decide_tables[0]);
+	*count = CRM_ARRAY_SIZE(decide_tables);
 	return decide_tables;
 }

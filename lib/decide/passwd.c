@@ -29,8 +29,7 @@ const struct crm_option crm_passwd_options[] = {
 	  NULL, CRM_OPT_ARG_ONLY | CRM_OPT_PAM },
 };
 
-const size_t crm_passwd_option_count =
-	sizeof(crm_passwd_options) / sizeof(crm_passwd_options[0]);
+const size_t crm_passwd_option_count = CRM_ARRAY_SIZE(crm_passwd_options);
 
 void
 crm_passwd_defaults(struct crm_passwd_opts *opts,

@@ -107,7 +107,7 @@ static const char *const migrations[] = {
 	"DELETE FROM locks WHERE user NOT IN (SELECT name FROM users);",
 };
 
-#define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
+#define MIGRATION_COUNT ((int)CRM_ARRAY_SIZE(migrations))
 
 /*
  * The WAL size at which a commit checkpoints.  Small, since every open

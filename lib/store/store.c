@@ -95,7 +95,7 @@ crm_scope_parse(const char *text, enum crm_scope *out)
 	};
 	size_t i;
 
-	for (i = 0; text != NULL && i < sizeof(all) / sizeof(all[0]); i++)
+	for (i = 0; text != NULL && i < CRM_ARRAY_SIZE(all); i++)
 		if (strcmp(text, crm_scope_name(all[i])) == 0) {
 			*out = all[i];
 			return CRM_OK;

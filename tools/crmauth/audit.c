@@ -19,8 +19,6 @@
 
 #include "crmauth.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 static const char audit_usage[] =
 "usage: crmauth audit [--user U] [--event E] [--since TIME]\n"
 "       crmauth audit verify [--witness FILE]\n"
@@ -69,9 +67,9 @@ print_header(void)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(audit_columns); i++)
+	for (i = 0; i < CRM_ARRAY_SIZE(audit_columns); i++)
 		print_cell(audit_columns[i].header, audit_columns[i].width,
-			   i + 1 == ARRAY_SIZE(audit_columns));
+			   i + 1 == CRM_ARRAY_SIZE(audit_columns));
 	putchar('\n');
 }
 
@@ -79,7 +77,7 @@ static int
 print_row_text(const struct crm_audit_row *row)
 {
 	char time_text[64];
-	const char *cells[ARRAY_SIZE(audit_columns)];
+	const char *cells[CRM_ARRAY_SIZE(audit_columns)];
 	size_t i;
 
 	crm_time_format(row->time_ms, time_text, sizeof(time_text));
@@ -93,9 +91,9 @@ print_row_text(const struct crm_audit_row *row)
 	cells[7] = row->event;
 	cells[8] = row->result;
 	cells[9] = row->detail;
-	for (i = 0; i < ARRAY_SIZE(cells); i++)
+	for (i = 0; i < CRM_ARRAY_SIZE(cells); i++)
 		if (print_cell(cells[i], audit_columns[i].width,
-			       i + 1 == ARRAY_SIZE(cells)) != CRM_OK)
+			       i + 1 == CRM_ARRAY_SIZE(cells)) != CRM_OK)
 			return CRM_ENOMEM;
 	putchar('\n');
 	return CRM_OK;
@@ -163,7 +161,7 @@ audit_list(struct crmauth *ca, int argc, char **argv)
 	struct crm_audit_filter filter = { NULL, NULL, 0, 0 };
 	struct audit_listing listing = { 0, 0 };
 	const char *since = NULL;
-	int c, rc;
+	int c, opt, rc;
 
 	ca_getopt_reset();
 	while ((c = ca_getopt(argc, argv, ":h", longopts, "audit")) != -1) {
@@ -177,13 +175,11 @@ audit_list(struct crmauth *ca, int argc, char **argv)
 		case 's':
 			since = optarg;
 			break;
-		case 'j':
-			ca->json = 1;
-			break;
-		case 'h':
-			return ca_help(audit_usage);
 		default:
-			return ca_usage(audit_usage);
+			opt = ca_verb_option(ca, c, audit_usage);
+			if (opt != CA_CONTINUE)
+				return opt;
+			break;
 		}
 	}
 	if (optind != argc)

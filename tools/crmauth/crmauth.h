@@ -62,7 +62,7 @@ int cmd_role(struct crmauth *ca, int argc, char **argv);
 int cmd_lockout(struct crmauth *ca, int argc, char **argv);
 int cmd_audit(struct crmauth *ca, int argc, char **argv);
 
-/* ---- run state, configuration, context (common.c) ---- */
+/* ---- run state, configuration, context (run.c) ---- */
 
 void ca_setup(struct crmauth *ca);
 void ca_teardown(struct crmauth *ca);
@@ -71,7 +71,7 @@ int ca_load_config(struct crmauth *ca);
 /* Open the database and key named by the configuration, once. */
 int ca_open(struct crmauth *ca);
 
-/* ---- errors and exit status ---- */
+/* ---- errors and exit status (errors.c) ---- */
 
 int ca_exit_code(int status);
 /* "crmauth: <what>: <why>" on stderr; why is the status's text (with the
@@ -94,7 +94,7 @@ int ca_help(const char *usage);
 int ca_fail_record(struct crmauth *ca, int status, const char *kind,
 		   const char *name);
 
-/* ---- argument parsing ---- */
+/* ---- argument parsing (args.c) ---- */
 
 /* getopt_long over a subcommand's argv (argv[0] the verb), with
  * permutation, so that options may follow the names.  Reports unknown
@@ -106,6 +106,11 @@ void ca_getopt_reset(void);
 /* Returned by a parser when the command is to run; any other value is
  * the exit status. */
 #define CA_CONTINUE	(-1)
+
+/* The options every verb takes, for the default: of its getopt switch:
+ * --json (CA_CONTINUE), --help (usage on stdout, 0); anything else was
+ * reported by ca_getopt (usage on stderr, 2). */
+int ca_verb_option(struct crmauth *ca, int c, const char *usage);
 
 /* A verb whose only options are --json and --help, and which takes
  * between min_names and max_names names (at argv[optind] on). */
@@ -131,7 +136,7 @@ int ca_check_role(const char *name);
  * allow_past, "-2h" (ago). */
 int ca_parse_time(const char *text, int allow_past, int64_t *out_ms);
 
-/* ---- changes: one transaction, one audit row ---- */
+/* ---- changes: one transaction, one audit row (change.c) ---- */
 
 int ca_begin(struct crmauth *ca);
 /* Append the audit row for this change and commit.  user is the record
@@ -151,7 +156,35 @@ void ca_detail(char *buf, size_t len, const char *fmt, ...)
 void ca_done(struct crmauth *ca, const char *event, const char *name,
 	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/* ---- passwords ---- */
+/*
+ * One audited change as every verb makes it: ca_change begins the write
+ * transaction, calls apply to do the store work inside it, commits with
+ * the admin audit row (user, event, detail), reports the change done and
+ * rolls back on any failure.  It returns the exit status.
+ *
+ * apply returns a crm status and fills detail (never a secret); it may
+ * point kind and name at the record that failed.  A failure is reported
+ * by refuse when set and it returns other than CA_CONTINUE, else as
+ * ca_fail_record(kind, name).  Done is reported by done when set, else
+ * as ca_done(event, name, done_text).
+ */
+struct ca_change {
+	int (*apply)(struct crmauth *ca, struct ca_change *change);
+	int (*refuse)(struct crmauth *ca, struct ca_change *change,
+		      int status);
+	void (*done)(struct crmauth *ca, struct ca_change *change);
+	void *arg;			/* the verb's own state */
+	const char *kind;		/* "user", "role" */
+	const char *name;		/* the record changed */
+	const char *user;		/* the audit row's user; may be NULL */
+	const char *event;		/* "admin:user add" */
+	const char *done_text;		/* "user x added" */
+	char detail[CRM_DETAIL_MAX];
+};
+
+int ca_change(struct crmauth *ca, struct ca_change *change);
+
+/* ---- passwords (password.c) ---- */
 
 /*
  * Read a password into buf (len bytes, cleared by the caller with
@@ -163,7 +196,7 @@ void ca_done(struct crmauth *ca, const char *event, const char *name,
 int ca_read_password(const char *who, int from_stdin, char *buf,
 		     size_t len);
 
-/* ---- output ---- */
+/* ---- output: tables, times, JSON (output.c) ---- */
 
 /* A listing printed as aligned columns; cells are copied. */
 struct ca_table {
@@ -193,7 +226,8 @@ int ca_json_bool(json_object *obj, const char *key, int value);
 int ca_json_time(json_object *obj, const char *key, int64_t ms);
 int ca_json_print(json_object *obj);
 
-/* A growable list of strings (roles of a user, --role options). */
+/* A growable list of strings (roles of a user, --role options;
+ * strlist.c). */
 struct ca_strlist {
 	char **items;
 	size_t count, cap;

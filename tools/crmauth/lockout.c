@@ -19,8 +19,6 @@
 
 #include "crmauth.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 static const char lockout_usage[] =
 "usage: crmauth lockout show [USER]\n"
 "       crmauth lockout reset USER\n"
@@ -50,25 +48,6 @@ struct lockout_report {
 	size_t nrhosts, rhosts_cap;
 };
 
-/* Grow *items (of size each) to hold one more. */
-static int
-grow(void **items, size_t *cap, size_t count, size_t size)
-{
-	size_t newcap;
-	void *grown;
-
-	if (count < *cap)
-		return CRM_OK;
-	newcap = *cap != 0 ? *cap * 2 : 16;
-	if (newcap > SIZE_MAX / size)
-		return CRM_ENOMEM;
-	if ((grown = realloc(*items, newcap * size)) == NULL)
-		return CRM_ENOMEM;
-	*items = grown;
-	*cap = newcap;
-	return CRM_OK;
-}
-
 static int
 user_fail_cb(void *arg, const struct crm_lockout_entry *sum)
 {
@@ -77,8 +56,8 @@ user_fail_cb(void *arg, const struct crm_lockout_entry *sum)
 	void *items = report->users;
 	int rc;
 
-	rc = grow(&items, &report->users_cap, report->nusers,
-		  sizeof(*report->users));
+	rc = crm_array_grow(&items, &report->users_cap, report->nusers,
+			    sizeof(*report->users));
 	report->users = items;
 	if (rc != CRM_OK)
 		return rc;
@@ -107,8 +86,8 @@ rhost_fail_cb(void *arg, const struct crm_rhost_summary *sum)
 	void *items = report->rhosts;
 	int rc;
 
-	rc = grow(&items, &report->rhosts_cap, report->nrhosts,
-		  sizeof(*report->rhosts));
+	rc = crm_array_grow(&items, &report->rhosts_cap, report->nrhosts,
+			    sizeof(*report->rhosts));
 	report->rhosts = items;
 	if (rc != CRM_OK)
 		return rc;
@@ -238,13 +217,13 @@ lockout_table(const struct lockout_report *report, int64_t now_ms,
 		"RHOST", "FAILURES", "LATEST",
 	};
 	char failures[32], latest[64], locked[96];
-	const char *cells[ARRAY_SIZE(user_headers)];
+	const char *cells[CRM_ARRAY_SIZE(user_headers)];
 	struct ca_table users, rhosts;
 	size_t i;
 	int rc = CRM_OK;
 
-	ca_table_init(&users, ARRAY_SIZE(user_headers), user_headers);
-	ca_table_init(&rhosts, ARRAY_SIZE(rhost_headers), rhost_headers);
+	ca_table_init(&users, CRM_ARRAY_SIZE(user_headers), user_headers);
+	ca_table_init(&rhosts, CRM_ARRAY_SIZE(rhost_headers), rhost_headers);
 	for (i = 0; rc == CRM_OK && i < report->nusers; i++) {
 		snprintf(failures, sizeof(failures), "%lld",
 			 (long long)report->users[i].failures);
@@ -319,44 +298,62 @@ out:
 /* ---- lockout reset ---- */
 
 static int
-reset_user(struct crmauth *ca, const char *user)
+reset_user_apply(struct crmauth *ca, struct ca_change *change)
 {
-	char detail[CRM_DETAIL_MAX];
-	struct crm_lockout_reset result;
-	int rc, ret;
+	struct crm_lockout_reset *result = change->arg;
+	int rc;
 
-	if ((rc = ca_begin(ca)) != CRM_OK)
-		return ca_exit_code(rc);
 	/* Unknown names are counted too (SPEC): the lib finds their keyed
 	 * record from the name typed here. */
-	rc = crm_lockout_reset_user(ca->ctx, user, &result);
-	if (rc == CRM_NOTFOUND) {
+	rc = crm_lockout_reset_user(ca->ctx, change->name, result);
+	if (rc == CRM_OK)
+		ca_detail(change->detail, sizeof(change->detail),
+			  "failures removed=%lld lock=%s",
+			  (long long)result->failures_removed,
+			  result->had_lock ? "cleared" : "none");
+	return rc;
+}
+
+static int
+reset_user_refuse(struct crmauth *ca, struct ca_change *change, int status)
+{
+	if (status == CRM_NOTFOUND) {
 		/* Most likely a misspelled name, which the administrator
 		 * should hear about (as for any other record). */
-		ca_warn("lockout %s: no failures or lock recorded", user);
-		ret = CA_EXIT_REFUSED;
-		goto out;
+		ca_warn("lockout %s: no failures or lock recorded",
+			change->name);
+		return CA_EXIT_REFUSED;
 	}
-	if (rc != CRM_OK) {
-		ret = ca_fail(ca, rc, "lockout reset %s", user);
-		goto out;
-	}
-	ca_detail(detail, sizeof(detail), "failures removed=%lld lock=%s",
-		  (long long)result.failures_removed,
-		  result.had_lock ? "cleared" : "none");
-	rc = ca_commit(ca, user, "admin:lockout reset", detail);
-	if (rc != CRM_OK) {
-		ret = ca_exit_code(rc);
-		goto out;
-	}
-	ca_done(ca, "admin:lockout reset", user,
-		"lockout of %s reset: %lld failures removed, %s", user,
-		(long long)result.failures_removed,
-		result.had_lock ? "lock cleared" : "was not locked");
-	ret = CA_EXIT_OK;
-out:
-	ca_abort(ca);
-	return ret;
+	return ca_fail(ca, status, "lockout reset %s", change->name);
+}
+
+static void
+reset_user_done(struct crmauth *ca, struct ca_change *change)
+{
+	const struct crm_lockout_reset *result = change->arg;
+
+	ca_done(ca, change->event, change->name,
+		"lockout of %s reset: %lld failures removed, %s",
+		change->name, (long long)result->failures_removed,
+		result->had_lock ? "lock cleared" : "was not locked");
+}
+
+static int
+reset_user(struct crmauth *ca, const char *user)
+{
+	struct crm_lockout_reset result;
+	struct ca_change change = { 0 };
+
+	memset(&result, 0, sizeof(result));
+	change.apply = reset_user_apply;
+	change.refuse = reset_user_refuse;
+	change.done = reset_user_done;
+	change.arg = &result;
+	change.kind = "user";
+	change.name = user;
+	change.user = user;
+	change.event = "admin:lockout reset";
+	return ca_change(ca, &change);
 }
 
 /* The [lockout] options as the module reads them: the address is
@@ -378,45 +375,76 @@ load_lockout_opts(struct crmauth *ca, struct crm_lockout_opts *opts)
 	return crm_lockout_load(opts, NULL, argc, argv, &ca->log);
 }
 
+/* What lockout reset --rhost counts with and what it removed. */
+struct rhost_reset {
+	struct crm_lockout_opts opts;
+	const char *rhost;		/* as typed */
+	char key[CRM_RHOST_MAX + 8];	/* as counted */
+	int64_t removed;
+};
+
+static int
+reset_rhost_apply(struct crmauth *ca, struct ca_change *change)
+{
+	struct rhost_reset *reset = change->arg;
+	int rc;
+
+	rc = crm_lockout_reset_rhost(ca->ctx, &reset->opts, reset->rhost,
+				     reset->key, sizeof(reset->key),
+				     &reset->removed);
+	if (rc == CRM_OK)
+		ca_detail(change->detail, sizeof(change->detail),
+			  "rhost=%s failures removed=%lld", reset->key,
+			  (long long)reset->removed);
+	return rc;
+}
+
+static int
+reset_rhost_refuse(struct crmauth *ca, struct ca_change *change, int status)
+{
+	const struct rhost_reset *reset = change->arg;
+
+	if (status == CRM_NOTFOUND) {
+		ca_warn("lockout --rhost %s: no failures recorded",
+			reset->rhost);
+		return CA_EXIT_REFUSED;
+	}
+	return ca_fail(ca, status, "lockout reset --rhost %s", reset->rhost);
+}
+
+static void
+reset_rhost_done(struct crmauth *ca, struct ca_change *change)
+{
+	const struct rhost_reset *reset = change->arg;
+
+	ca_done(ca, change->event, reset->key,
+		"address %s reset: %lld failures removed", reset->key,
+		(long long)reset->removed);
+}
+
 static int
 reset_rhost(struct crmauth *ca, const char *rhost)
 {
-	char detail[CRM_DETAIL_MAX], key[CRM_RHOST_MAX + 8];
-	struct crm_lockout_opts opts;
-	int64_t removed = 0;
+	struct rhost_reset reset;
+	struct ca_change change = { 0 };
 	int rc, ret;
 
-	if ((rc = load_lockout_opts(ca, &opts)) != CRM_OK)
-		return ca_exit_code(rc);
-	if ((rc = ca_begin(ca)) != CRM_OK) {
+	memset(&reset, 0, sizeof(reset));
+	reset.rhost = rhost;
+	if ((rc = load_lockout_opts(ca, &reset.opts)) != CRM_OK) {
 		ret = ca_exit_code(rc);
 		goto out;
 	}
-	rc = crm_lockout_reset_rhost(ca->ctx, &opts, rhost, key, sizeof(key),
-				     &removed);
-	if (rc == CRM_NOTFOUND) {
-		ca_warn("lockout --rhost %s: no failures recorded", rhost);
-		ret = CA_EXIT_REFUSED;
-		goto out;
-	}
-	if (rc != CRM_OK) {
-		ret = ca_fail(ca, rc, "lockout reset --rhost %s", rhost);
-		goto out;
-	}
-	ca_detail(detail, sizeof(detail), "rhost=%s failures removed=%lld",
-		  key, (long long)removed);
-	rc = ca_commit(ca, NULL, "admin:lockout reset", detail);
-	if (rc != CRM_OK) {
-		ret = ca_exit_code(rc);
-		goto out;
-	}
-	ca_done(ca, "admin:lockout reset", key,
-		"address %s reset: %lld failures removed", key,
-		(long long)removed);
-	ret = CA_EXIT_OK;
+	change.apply = reset_rhost_apply;
+	change.refuse = reset_rhost_refuse;
+	change.done = reset_rhost_done;
+	change.arg = &reset;
+	change.kind = "address";
+	change.name = rhost;
+	change.event = "admin:lockout reset";
+	ret = ca_change(ca, &change);
 out:
-	ca_abort(ca);
-	crm_lockout_free(&opts);
+	crm_lockout_free(&reset.opts);
 	return ret;
 }
 
@@ -430,7 +458,7 @@ lockout_reset(struct crmauth *ca, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *rhost = NULL;
-	int c;
+	int c, opt;
 
 	ca_getopt_reset();
 	while ((c = ca_getopt(argc, argv, ":h", longopts,
@@ -439,13 +467,11 @@ lockout_reset(struct crmauth *ca, int argc, char **argv)
 		case 'r':
 			rhost = optarg;
 			break;
-		case 'j':
-			ca->json = 1;
-			break;
-		case 'h':
-			return ca_help(lockout_usage);
 		default:
-			return ca_usage(lockout_usage);
+			opt = ca_verb_option(ca, c, lockout_usage);
+			if (opt != CA_CONTINUE)
+				return opt;
+			break;
 		}
 	}
 	if (rhost != NULL) {
@@ -476,6 +502,6 @@ cmd_lockout(struct crmauth *ca, int argc, char **argv)
 		{ "reset", lockout_reset },
 	};
 
-	return ca_dispatch(ca, argc, argv, verbs, ARRAY_SIZE(verbs),
+	return ca_dispatch(ca, argc, argv, verbs, CRM_ARRAY_SIZE(verbs),
 			   lockout_usage);
 }

@@ -16,8 +16,6 @@
 
 #include "crmauth.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 static const char usage_text[] =
 "usage: crmauth [--conf PATH] [--db PATH] [--keyfile PATH] [--json] COMMAND ...\n"
 "\n"
@@ -86,7 +84,7 @@ dispatch(struct crmauth *ca, int argc, char **argv)
 
 	if (strcmp(argv[0], "help") == 0)
 		return ca_help(usage_text);
-	for (i = 0; i < ARRAY_SIZE(commands); i++)
+	for (i = 0; i < CRM_ARRAY_SIZE(commands); i++)
 		if (strcmp(argv[0], commands[i].name) == 0)
 			return commands[i].fn(ca, argc, argv);
 	return ca_usage_error(usage_text, "unknown command '%s'", argv[0]);

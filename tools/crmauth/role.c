@@ -11,8 +11,6 @@
 
 #include "crmauth.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 static const char role_usage[] =
 "usage: crmauth role add NAME --scope own|department|company [--perm P]...\n"
 "       crmauth role del NAME\n"
@@ -21,6 +19,20 @@ static const char role_usage[] =
 "       crmauth role revoke USER ROLE\n";
 
 /* ---- role add | del ---- */
+
+static int
+role_add_apply(struct crmauth *ca, struct ca_change *change)
+{
+	const enum crm_scope *scope = change->arg;
+	int rc;
+
+	rc = crm_store_role_add(ca->ctx->store, change->name, *scope);
+	if (rc == CRM_OK)
+		ca_detail(change->detail, sizeof(change->detail),
+			  "role=%s scope=%s", change->name,
+			  crm_scope_name(*scope));
+	return rc;
+}
 
 static int
 role_add(struct crmauth *ca, int argc, char **argv)
@@ -32,10 +44,11 @@ role_add(struct crmauth *ca, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char detail[CRM_DETAIL_MAX];
+	struct ca_change change = { 0 };
+	char done[CRM_MSG_MAX];
 	const char *name, *scope_text = NULL;
 	enum crm_scope scope;
-	int perms = 0, c, rc, ret;
+	int perms = 0, c, opt;
 
 	ca_getopt_reset();
 	while ((c = ca_getopt(argc, argv, ":h", longopts,
@@ -47,13 +60,11 @@ role_add(struct crmauth *ca, int argc, char **argv)
 		case 'p':
 			perms++;
 			break;
-		case 'j':
-			ca->json = 1;
-			break;
-		case 'h':
-			return ca_help(role_usage);
 		default:
-			return ca_usage(role_usage);
+			opt = ca_verb_option(ca, c, role_usage);
+			if (opt != CA_CONTINUE)
+				return opt;
+			break;
 		}
 	}
 	if (argc - optind != 1)
@@ -75,33 +86,36 @@ role_add(struct crmauth *ca, int argc, char **argv)
 		ca_warn("role %s: --perm ignored: this version stores no "
 			"permissions", name);
 
-	if ((rc = ca_begin(ca)) != CRM_OK)
-		return ca_exit_code(rc);
-	rc = crm_store_role_add(ca->ctx->store, name, scope);
-	if (rc != CRM_OK) {
-		ret = ca_fail_record(ca, rc, "role", name);
-		goto out;
-	}
-	ca_detail(detail, sizeof(detail), "role=%s scope=%s", name,
-		  crm_scope_name(scope));
-	if ((rc = ca_commit(ca, NULL, "admin:role add", detail)) != CRM_OK) {
-		ret = ca_exit_code(rc);
-		goto out;
-	}
-	ca_done(ca, "admin:role add", name, "role %s added (scope %s)", name,
-		crm_scope_name(scope));
-	ret = CA_EXIT_OK;
-out:
-	ca_abort(ca);
-	return ret;
+	snprintf(done, sizeof(done), "role %s added (scope %s)", name,
+		 crm_scope_name(scope));
+	change.apply = role_add_apply;
+	change.arg = &scope;
+	change.kind = "role";
+	change.name = name;
+	change.event = "admin:role add";
+	change.done_text = done;
+	return ca_change(ca, &change);
+}
+
+static int
+role_del_apply(struct crmauth *ca, struct ca_change *change)
+{
+	int rc;
+
+	rc = crm_store_role_del(ca->ctx->store, change->name);
+	if (rc == CRM_OK)
+		ca_detail(change->detail, sizeof(change->detail), "role=%s",
+			  change->name);
+	return rc;
 }
 
 static int
 role_del(struct crmauth *ca, int argc, char **argv)
 {
-	char detail[CRM_DETAIL_MAX];
+	struct ca_change change = { 0 };
+	char done[CRM_MSG_MAX];
 	const char *name;
-	int rc, ret;
+	int ret;
 
 	ret = ca_simple_args(ca, argc, argv, "role del", role_usage, 1, 1);
 	if (ret != CA_CONTINUE)
@@ -109,88 +123,104 @@ role_del(struct crmauth *ca, int argc, char **argv)
 	name = argv[optind];
 	if (ca_check_name("role", name) != CRM_OK)
 		return CA_EXIT_ERROR;
-	if ((rc = ca_begin(ca)) != CRM_OK)
-		return ca_exit_code(rc);
-	rc = crm_store_role_del(ca->ctx->store, name);
-	if (rc != CRM_OK) {
-		ret = ca_fail_record(ca, rc, "role", name);
-		goto out;
-	}
-	ca_detail(detail, sizeof(detail), "role=%s", name);
-	if ((rc = ca_commit(ca, NULL, "admin:role del", detail)) != CRM_OK) {
-		ret = ca_exit_code(rc);
-		goto out;
-	}
-	ca_done(ca, "admin:role del", name, "role %s deleted", name);
-	ret = CA_EXIT_OK;
-out:
-	ca_abort(ca);
-	return ret;
+	snprintf(done, sizeof(done), "role %s deleted", name);
+	change.apply = role_del_apply;
+	change.kind = "role";
+	change.name = name;
+	change.event = "admin:role del";
+	change.done_text = done;
+	return ca_change(ca, &change);
 }
 
 /* ---- role grant | revoke ---- */
 
-/*
- * Both take USER ROLE.  The user is looked up first inside the same
- * transaction, so that a refusal can say which of the two is missing.
- */
+/* What role grant and revoke change: who, which role, which way. */
+struct role_member {
+	const char *role;
+	int grant;
+};
+
+/* The user is looked up first inside the same transaction, so that a
+ * refusal can say which of the two is missing. */
+static int
+role_member_apply(struct crmauth *ca, struct ca_change *change)
+{
+	const struct role_member *member = change->arg;
+	struct crm_user user;
+	int rc;
+
+	memset(&user, 0, sizeof(user));
+	rc = crm_store_user_get(ca->ctx->store, change->name, &user);
+	if (rc != CRM_OK)
+		return rc;
+	crm_user_clear(&user);
+	if (member->grant)
+		rc = crm_store_role_grant(ca->ctx->store, change->name,
+					  member->role);
+	else
+		rc = crm_store_role_revoke(ca->ctx->store, change->name,
+					   member->role);
+	if (rc != CRM_OK) {
+		/* From here on a failure is the role's. */
+		change->kind = "role";
+		return rc;
+	}
+	ca_detail(change->detail, sizeof(change->detail), "role=%s",
+		  member->role);
+	return CRM_OK;
+}
+
+static int
+role_member_refuse(struct crmauth *ca, struct ca_change *change, int status)
+{
+	const struct role_member *member = change->arg;
+
+	if (strcmp(change->kind, "role") != 0)
+		return CA_CONTINUE;
+	if (status == CRM_EXISTS) {
+		ca_warn("user %s: already holds role %s", change->name,
+			member->role);
+		return CA_EXIT_REFUSED;
+	}
+	if (status == CRM_NOTFOUND && !member->grant) {
+		ca_warn("user %s: does not hold role %s", change->name,
+			member->role);
+		return CA_EXIT_REFUSED;
+	}
+	/* ca_fail_record names the role, not the user. */
+	return ca_fail_record(ca, status, "role", member->role);
+}
+
+/* Both take USER ROLE. */
 static int
 role_change(struct crmauth *ca, int argc, char **argv, int grant)
 {
 	const char *cmd = grant ? "role grant" : "role revoke";
-	const char *event = grant ? "admin:role grant" : "admin:role revoke";
-	char detail[CRM_DETAIL_MAX];
-	struct crm_user user;
-	const char *name, *role;
-	int rc, ret;
+	struct role_member member = { NULL, grant };
+	struct ca_change change = { 0 };
+	char done[CRM_MSG_MAX];
+	const char *name;
+	int ret;
 
-	memset(&user, 0, sizeof(user));
 	ret = ca_simple_args(ca, argc, argv, cmd, role_usage, 2, 2);
 	if (ret != CA_CONTINUE)
 		return ret;
 	name = argv[optind];
-	role = argv[optind + 1];
+	member.role = argv[optind + 1];
 	if (ca_check_name("user", name) != CRM_OK ||
-	    ca_check_name("role", role) != CRM_OK)
+	    ca_check_name("role", member.role) != CRM_OK)
 		return CA_EXIT_ERROR;
-
-	if ((rc = ca_begin(ca)) != CRM_OK)
-		return ca_exit_code(rc);
-	rc = crm_store_user_get(ca->ctx->store, name, &user);
-	if (rc != CRM_OK) {
-		ret = ca_fail_record(ca, rc, "user", name);
-		goto out;
-	}
-	crm_user_clear(&user);
-	if (grant)
-		rc = crm_store_role_grant(ca->ctx->store, name, role);
-	else
-		rc = crm_store_role_revoke(ca->ctx->store, name, role);
-	if (rc == CRM_EXISTS) {
-		ca_warn("user %s: already holds role %s", name, role);
-		ret = CA_EXIT_REFUSED;
-		goto out;
-	}
-	if (rc == CRM_NOTFOUND && !grant) {
-		ca_warn("user %s: does not hold role %s", name, role);
-		ret = CA_EXIT_REFUSED;
-		goto out;
-	}
-	if (rc != CRM_OK) {
-		ret = ca_fail_record(ca, rc, "role", role);
-		goto out;
-	}
-	ca_detail(detail, sizeof(detail), "role=%s", role);
-	if ((rc = ca_commit(ca, name, event, detail)) != CRM_OK) {
-		ret = ca_exit_code(rc);
-		goto out;
-	}
-	ca_done(ca, event, name, grant ? "user %s granted role %s" :
-		"user %s no longer holds role %s", name, role);
-	ret = CA_EXIT_OK;
-out:
-	ca_abort(ca);
-	return ret;
+	snprintf(done, sizeof(done), grant ? "user %s granted role %s" :
+		 "user %s no longer holds role %s", name, member.role);
+	change.apply = role_member_apply;
+	change.refuse = role_member_refuse;
+	change.arg = &member;
+	change.kind = "user";
+	change.name = name;
+	change.user = name;
+	change.event = grant ? "admin:role grant" : "admin:role revoke";
+	change.done_text = done;
+	return ca_change(ca, &change);
 }
 
 static int
@@ -253,7 +283,7 @@ role_list(struct crmauth *ca, int argc, char **argv)
 		return ret;
 	if ((rc = ca_open(ca)) != CRM_OK)
 		return ca_exit_code(rc);
-	ca_table_init(&listing.table, ARRAY_SIZE(headers), headers);
+	ca_table_init(&listing.table, CRM_ARRAY_SIZE(headers), headers);
 	if (ca->json && (listing.array = json_object_new_array()) == NULL) {
 		ret = ca_fail(ca, CRM_ENOMEM, "role list");
 		goto out;
@@ -284,6 +314,6 @@ cmd_role(struct crmauth *ca, int argc, char **argv)
 		{ "revoke", role_revoke },
 	};
 
-	return ca_dispatch(ca, argc, argv, verbs, ARRAY_SIZE(verbs),
+	return ca_dispatch(ca, argc, argv, verbs, CRM_ARRAY_SIZE(verbs),
 			   role_usage);
 }

@@ -21,8 +21,6 @@
 
 #include "crmauth.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 static const char user_usage[] =
 "usage: crmauth user add NAME [--dept D] [--role R]... [--password-stdin]\n"
 "       crmauth user del|show|enable|disable NAME\n"
@@ -150,7 +148,88 @@ out:
 	return rc;
 }
 
+/* An audited change of the record of user name itself. */
+static int
+user_change(struct crmauth *ca, const char *name, const char *event,
+	    int (*apply)(struct crmauth *, struct ca_change *), void *arg,
+	    const char *done)
+{
+	struct ca_change change = { 0 };
+
+	change.apply = apply;
+	change.arg = arg;
+	change.kind = "user";
+	change.name = name;
+	change.user = name;
+	change.event = event;
+	change.done_text = done;
+	return ca_change(ca, &change);
+}
+
+/*
+ * Read a new password for name and hash it into hash (len bytes, cleared
+ * by the caller with crm_cleanse); the password itself is cleared here.
+ * Returns the exit status.
+ */
+static int
+user_new_hash(struct crmauth *ca, const char *name, int from_stdin,
+	      char *hash, size_t len)
+{
+	char password[CA_PASSWORD_MAX + 1];
+	int rc;
+
+	rc = ca_read_password(name, from_stdin, password, sizeof(password));
+	if (rc != CRM_OK)
+		return rc == CRM_INVALID ? CA_EXIT_REFUSED : CA_EXIT_ERROR;
+	rc = crm_hash_password(password, hash, len);
+	crm_cleanse(password, sizeof(password));
+	if (rc != CRM_OK)
+		return ca_fail(ca, rc, "user %s: password hash", name);
+	return CA_EXIT_OK;
+}
+
 /* ---- user add ---- */
+
+struct user_new {
+	const char *dept;
+	const char *hash;		/* NULL: no password */
+	const struct ca_strlist *roles;
+};
+
+static int
+user_add_apply(struct crmauth *ca, struct ca_change *change)
+{
+	const struct user_new *user = change->arg;
+	char *role_text;
+	size_t i;
+	int rc;
+
+	rc = crm_store_user_add(ca->ctx->store, change->name, user->dept,
+				user->hash, crm_now_ms());
+	if (rc != CRM_OK)
+		return rc;
+	for (i = 0; i < user->roles->count; i++) {
+		rc = crm_store_role_grant(ca->ctx->store, change->name,
+					  user->roles->items[i]);
+		/* --role r --role r: the second grant finds the first. */
+		if (rc == CRM_EXISTS)
+			continue;
+		if (rc != CRM_OK) {
+			change->kind = "role";
+			change->name = user->roles->items[i];
+			return rc;
+		}
+	}
+	if ((role_text = ca_strlist_join(user->roles, ",")) == NULL)
+		return CRM_ENOMEM;
+	ca_detail(change->detail, sizeof(change->detail),
+		  "dept=%s roles=%s password=%s",
+		  user->dept != NULL ? user->dept : "-",
+		  role_text[0] != '\0' ? role_text : "-",
+		  user->hash != NULL ? "set" : "none");
+	free(role_text);
+	return CRM_OK;
+}
 
 static int
 user_add(struct crmauth *ca, int argc, char **argv)
@@ -164,15 +243,13 @@ user_add(struct crmauth *ca, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ca_strlist roles = { 0 };
-	char password[CA_PASSWORD_MAX + 1];
+	struct user_new user = { NULL, NULL, &roles };
 	char hash[CRM_HASH_MAX];
-	char detail[CRM_DETAIL_MAX];
+	char done[CRM_MSG_MAX];
 	const char *name, *dept = NULL;
-	char *role_text = NULL;
-	int with_password = 0, c, rc, ret = CA_EXIT_ERROR;
+	int with_password = 0, c, opt, ret = CA_EXIT_ERROR;
 	size_t i;
 
-	password[0] = '\0';
 	hash[0] = '\0';
 	ca_getopt_reset();
 	while ((c = ca_getopt(argc, argv, ":h", longopts,
@@ -190,15 +267,13 @@ user_add(struct crmauth *ca, int argc, char **argv)
 		case 'p':
 			with_password = 1;
 			break;
-		case 'j':
-			ca->json = 1;
-			break;
-		case 'h':
-			ret = ca_help(user_usage);
-			goto out;
 		default:
-			ret = ca_usage(user_usage);
-			goto out;
+			opt = ca_verb_option(ca, c, user_usage);
+			if (opt != CA_CONTINUE) {
+				ret = opt;
+				goto out;
+			}
+			break;
 		}
 	}
 	if (argc - optind != 1) {
@@ -214,60 +289,18 @@ user_add(struct crmauth *ca, int argc, char **argv)
 			goto out;
 
 	if (with_password) {
-		rc = ca_read_password(name, 1, password, sizeof(password));
-		if (rc != CRM_OK) {
-			ret = rc == CRM_INVALID ? CA_EXIT_REFUSED :
-			      CA_EXIT_ERROR;
+		ret = user_new_hash(ca, name, 1, hash, sizeof(hash));
+		if (ret != CA_EXIT_OK)
 			goto out;
-		}
-		rc = crm_hash_password(password, hash, sizeof(hash));
-		crm_cleanse(password, sizeof(password));
-		if (rc != CRM_OK) {
-			ret = ca_fail(ca, rc, "user %s: password hash", name);
-			goto out;
-		}
+		user.hash = hash;
 	}
 
-	if ((rc = ca_begin(ca)) != CRM_OK) {
-		ret = ca_exit_code(rc);
-		goto out;
-	}
-	rc = crm_store_user_add(ca->ctx->store, name, dept,
-				with_password ? hash : NULL, crm_now_ms());
-	if (rc != CRM_OK) {
-		ret = ca_fail_record(ca, rc, "user", name);
-		goto out;
-	}
-	for (i = 0; i < roles.count; i++) {
-		rc = crm_store_role_grant(ca->ctx->store, name,
-					  roles.items[i]);
-		/* --role r --role r: the second grant finds the first. */
-		if (rc == CRM_EXISTS)
-			continue;
-		if (rc != CRM_OK) {
-			ret = ca_fail_record(ca, rc, "role", roles.items[i]);
-			goto out;
-		}
-	}
-	if ((role_text = ca_strlist_join(&roles, ",")) == NULL) {
-		ret = ca_fail(ca, CRM_ENOMEM, "user %s", name);
-		goto out;
-	}
-	ca_detail(detail, sizeof(detail), "dept=%s roles=%s password=%s",
-		  dept != NULL ? dept : "-",
-		  role_text[0] != '\0' ? role_text : "-",
-		  with_password ? "set" : "none");
-	if ((rc = ca_commit(ca, name, "admin:user add", detail)) != CRM_OK) {
-		ret = ca_exit_code(rc);
-		goto out;
-	}
-	ca_done(ca, "admin:user add", name, "user %s added", name);
-	ret = CA_EXIT_OK;
+	user.dept = dept;
+	snprintf(done, sizeof(done), "user %s added", name);
+	ret = user_change(ca, name, "admin:user add", user_add_apply,
+			  &user, done);
 out:
-	ca_abort(ca);
-	crm_cleanse(password, sizeof(password));
 	crm_cleanse(hash, sizeof(hash));
-	free(role_text);
 	ca_strlist_free(&roles);
 	return ret;
 }
@@ -275,10 +308,17 @@ out:
 /* ---- user del | enable | disable ---- */
 
 static int
+user_del_apply(struct crmauth *ca, struct ca_change *change)
+{
+	return crm_store_user_del(ca->ctx->store, change->name);
+}
+
+static int
 user_del(struct crmauth *ca, int argc, char **argv)
 {
+	char done[CRM_MSG_MAX];
 	const char *name;
-	int rc, ret;
+	int ret;
 
 	ret = ca_simple_args(ca, argc, argv, "user del", user_usage, 1, 1);
 	if (ret != CA_CONTINUE)
@@ -286,22 +326,30 @@ user_del(struct crmauth *ca, int argc, char **argv)
 	name = argv[optind];
 	if (ca_check_name("user", name) != CRM_OK)
 		return CA_EXIT_ERROR;
-	if ((rc = ca_begin(ca)) != CRM_OK)
-		return ca_exit_code(rc);
-	rc = crm_store_user_del(ca->ctx->store, name);
-	if (rc != CRM_OK) {
-		ret = ca_fail_record(ca, rc, "user", name);
-		goto out;
-	}
-	if ((rc = ca_commit(ca, name, "admin:user del", "")) != CRM_OK) {
-		ret = ca_exit_code(rc);
-		goto out;
-	}
-	ca_done(ca, "admin:user del", name, "user %s deleted", name);
-	ret = CA_EXIT_OK;
-out:
-	ca_abort(ca);
-	return ret;
+	snprintf(done, sizeof(done), "user %s deleted", name);
+	return user_change(ca, name, "admin:user del", user_del_apply,
+			   NULL, done);
+}
+
+/* The status a user is set to, and the audit detail that says so. */
+struct user_status {
+	enum crm_user_status status;
+	int64_t until_ms;
+	const char *detail;
+};
+
+static int
+user_status_apply(struct crmauth *ca, struct ca_change *change)
+{
+	const struct user_status *set = change->arg;
+	int rc;
+
+	rc = crm_store_user_set_status(ca->ctx->store, change->name,
+				       set->status, set->until_ms);
+	if (rc == CRM_OK)
+		ca_detail(change->detail, sizeof(change->detail), "%s",
+			  set->detail);
+	return rc;
 }
 
 static int
@@ -309,33 +357,18 @@ user_set_status(struct crmauth *ca, const char *name,
 		enum crm_user_status status, int64_t until_ms,
 		const char *event, const char *detail)
 {
-	char until[64];
-	int rc, ret;
+	struct user_status set = { status, until_ms, detail };
+	char done[CRM_MSG_MAX], until[64];
 
-	if ((rc = ca_begin(ca)) != CRM_OK)
-		return ca_exit_code(rc);
-	rc = crm_store_user_set_status(ca->ctx->store, name, status,
-				       until_ms);
-	if (rc != CRM_OK) {
-		ret = ca_fail_record(ca, rc, "user", name);
-		goto out;
-	}
-	if ((rc = ca_commit(ca, name, event, detail)) != CRM_OK) {
-		ret = ca_exit_code(rc);
-		goto out;
-	}
 	if (status == CRM_USER_SUSPENDED) {
 		crm_time_format(until_ms, until, sizeof(until));
-		ca_done(ca, event, name, "user %s suspended until %s", name,
-			until);
+		snprintf(done, sizeof(done), "user %s suspended until %s",
+			 name, until);
 	} else {
-		ca_done(ca, event, name, "user %s %s", name,
-			status == CRM_USER_ACTIVE ? "enabled" : "disabled");
+		snprintf(done, sizeof(done), "user %s %s", name,
+			 status == CRM_USER_ACTIVE ? "enabled" : "disabled");
 	}
-	ret = CA_EXIT_OK;
-out:
-	ca_abort(ca);
-	return ret;
+	return user_change(ca, name, event, user_status_apply, &set, done);
 }
 
 static int
@@ -381,7 +414,7 @@ user_suspend(struct crmauth *ca, int argc, char **argv)
 	char detail[CRM_DETAIL_MAX], until_text[64];
 	const char *until = NULL, *name;
 	int64_t until_ms;
-	int c;
+	int c, opt;
 
 	ca_getopt_reset();
 	while ((c = ca_getopt(argc, argv, ":h", longopts,
@@ -390,13 +423,11 @@ user_suspend(struct crmauth *ca, int argc, char **argv)
 		case 'u':
 			until = optarg;
 			break;
-		case 'j':
-			ca->json = 1;
-			break;
-		case 'h':
-			return ca_help(user_usage);
 		default:
-			return ca_usage(user_usage);
+			opt = ca_verb_option(ca, c, user_usage);
+			if (opt != CA_CONTINUE)
+				return opt;
+			break;
 		}
 	}
 	if (argc - optind != 1)
@@ -447,6 +478,19 @@ user_check_exists(struct crmauth *ca, const char *name)
 }
 
 static int
+user_passwd_apply(struct crmauth *ca, struct ca_change *change)
+{
+	int rc;
+
+	rc = crm_store_user_set_password(ca->ctx->store, change->name,
+					 change->arg, crm_now_ms());
+	if (rc == CRM_OK)
+		ca_detail(change->detail, sizeof(change->detail), "%s",
+			  "password set by an administrator");
+	return rc;
+}
+
+static int
 user_passwd(struct crmauth *ca, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -455,12 +499,11 @@ user_passwd(struct crmauth *ca, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char password[CA_PASSWORD_MAX + 1];
 	char hash[CRM_HASH_MAX];
+	char done[CRM_MSG_MAX];
 	const char *name;
-	int from_stdin = 0, c, rc, ret = CA_EXIT_ERROR;
+	int from_stdin = 0, c, opt, ret = CA_EXIT_ERROR;
 
-	password[0] = '\0';
 	hash[0] = '\0';
 	ca_getopt_reset();
 	while ((c = ca_getopt(argc, argv, ":h", longopts,
@@ -469,15 +512,13 @@ user_passwd(struct crmauth *ca, int argc, char **argv)
 		case 's':
 			from_stdin = 1;
 			break;
-		case 'j':
-			ca->json = 1;
-			break;
-		case 'h':
-			ret = ca_help(user_usage);
-			goto out;
 		default:
-			ret = ca_usage(user_usage);
-			goto out;
+			opt = ca_verb_option(ca, c, user_usage);
+			if (opt != CA_CONTINUE) {
+				ret = opt;
+				goto out;
+			}
+			break;
 		}
 	}
 	if (argc - optind != 1) {
@@ -490,42 +531,14 @@ user_passwd(struct crmauth *ca, int argc, char **argv)
 		goto out;
 	if ((ret = user_check_exists(ca, name)) != CA_EXIT_OK)
 		goto out;
-	ret = CA_EXIT_ERROR;
+	if ((ret = user_new_hash(ca, name, from_stdin, hash,
+				 sizeof(hash))) != CA_EXIT_OK)
+		goto out;
 
-	rc = ca_read_password(name, from_stdin, password, sizeof(password));
-	if (rc != CRM_OK) {
-		ret = rc == CRM_INVALID ? CA_EXIT_REFUSED : CA_EXIT_ERROR;
-		goto out;
-	}
-	rc = crm_hash_password(password, hash, sizeof(hash));
-	crm_cleanse(password, sizeof(password));
-	if (rc != CRM_OK) {
-		ret = ca_fail(ca, rc, "user %s: password hash", name);
-		goto out;
-	}
-
-	if ((rc = ca_begin(ca)) != CRM_OK) {
-		ret = ca_exit_code(rc);
-		goto out;
-	}
-	rc = crm_store_user_set_password(ca->ctx->store, name, hash,
-					 crm_now_ms());
-	if (rc != CRM_OK) {
-		ret = ca_fail_record(ca, rc, "user", name);
-		goto out;
-	}
-	rc = ca_commit(ca, name, "admin:user passwd",
-		       "password set by an administrator");
-	if (rc != CRM_OK) {
-		ret = ca_exit_code(rc);
-		goto out;
-	}
-	ca_done(ca, "admin:user passwd", name, "password of user %s changed",
-		name);
-	ret = CA_EXIT_OK;
+	snprintf(done, sizeof(done), "password of user %s changed", name);
+	ret = user_change(ca, name, "admin:user passwd", user_passwd_apply,
+			  hash, done);
 out:
-	ca_abort(ca);
-	crm_cleanse(password, sizeof(password));
 	crm_cleanse(hash, sizeof(hash));
 	return ret;
 }
@@ -689,19 +702,14 @@ static int
 user_list_cb(void *arg, const struct crm_user *user)
 {
 	struct user_entries *entries = arg;
-	struct user_entry *grown;
-	size_t cap;
+	void *items = entries->items;
+	int rc;
 
-	if (entries->count == entries->cap) {
-		cap = entries->cap != 0 ? entries->cap * 2 : 32;
-		if (cap > SIZE_MAX / sizeof(*grown))
-			return CRM_ENOMEM;
-		grown = realloc(entries->items, cap * sizeof(*grown));
-		if (grown == NULL)
-			return CRM_ENOMEM;
-		entries->items = grown;
-		entries->cap = cap;
-	}
+	rc = crm_array_grow(&items, &entries->cap, entries->count,
+			    sizeof(*entries->items));
+	entries->items = items;
+	if (rc != CRM_OK)
+		return rc;
 	if (user_entry_copy(&entries->items[entries->count], user) != CRM_OK)
 		return CRM_ENOMEM;
 	entries->count++;
@@ -769,14 +777,14 @@ user_list_table(const struct user_entries *entries)
 		"LAST LOGIN",
 	};
 	char status[128], changed[64], login[64];
-	const char *cells[ARRAY_SIZE(headers)];
+	const char *cells[CRM_ARRAY_SIZE(headers)];
 	const struct user_entry *entry;
 	struct ca_table table;
 	char *roles;
 	size_t i;
 	int rc = CRM_OK;
 
-	ca_table_init(&table, ARRAY_SIZE(headers), headers);
+	ca_table_init(&table, CRM_ARRAY_SIZE(headers), headers);
 	for (i = 0; rc == CRM_OK && i < entries->count; i++) {
 		entry = &entries->items[i];
 		if ((roles = ca_strlist_join(&entry->roles, ",")) == NULL) {
@@ -849,6 +857,6 @@ cmd_user(struct crmauth *ca, int argc, char **argv)
 		{ "list", user_list },
 	};
 
-	return ca_dispatch(ca, argc, argv, verbs, ARRAY_SIZE(verbs),
+	return ca_dispatch(ca, argc, argv, verbs, CRM_ARRAY_SIZE(verbs),
 			   user_usage);
 }
