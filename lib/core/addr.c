@@ -147,7 +147,7 @@ format_addr(const struct crm_addr *addr, const char *zone, int prefix,
 	    char *out, size_t outlen)
 {
 	char text[INET6_ADDRSTRLEN];
-	char len_text[8] = "";
+	char len_text[16] = "";
 	int n;
 
 	if (inet_ntop(addr->family, addr->bytes, text, sizeof(text)) == NULL)

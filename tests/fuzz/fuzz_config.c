@@ -56,6 +56,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const struct crm_log log = { format_log, NULL, 1 };
 	struct crm_lockout_opts lockout;
+	struct crm_lockout_pam_opts lockout_pam;
+	struct crm_passwd_pam_opts passwd_pam;
 	struct crm_passwd_opts passwd;
 	const uint8_t *nul;
 	char conf_arg[64];
@@ -95,11 +97,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	argv[argc] = NULL;
 
-	crm_lockout_defaults(&lockout);
-	if (crm_lockout_load(&lockout, argc, argv, &log) == CRM_OK)
+	crm_lockout_defaults(&lockout, &lockout_pam);
+	if (crm_lockout_load(&lockout, &lockout_pam, argc, argv, &log) == CRM_OK)
 		crm_lockout_free(&lockout);
-	crm_passwd_defaults(&passwd);
-	(void)crm_passwd_load(&passwd, argc, argv, &log);
+	crm_passwd_defaults(&passwd, &passwd_pam);
+	(void)crm_passwd_load(&passwd, &passwd_pam, argc, argv, &log);
 
 	free(words);
 	close(fd);
