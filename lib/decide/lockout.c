@@ -432,6 +432,7 @@ struct eval {
 	int known;		/* the name is an account */
 	char record[CRM_NAME_MAX];	/* the name as the store keys it */
 	char rhost[CRM_RHOST_MAX + 8];	/* the source as counted */
+	int keyed;		/* record and rhost are filled in */
 	int writing;		/* inside a write transaction */
 	int needs_write;	/* set by a read pass that found work */
 };
@@ -734,11 +735,17 @@ pass(struct eval *e, enum crm_txn txn)
 	rc = crm_store_begin(e->ctx->store, txn);
 	if (rc != CRM_OK)
 		return rc;
-	rc = record_name(e->ctx, e->req->user, &e->known, e->record,
-			 sizeof(e->record));
-	if (rc == CRM_OK && e->req->rhost != NULL)
-		rc = rhost_key(e->opts, e->req->rhost, e->rhost,
-			       sizeof(e->rhost));
+	/* The name's record and the source's key depend on the request
+	 * alone: a write pass after a read pass reuses them (one lookup,
+	 * one keyed hash per decision). */
+	if (!e->keyed) {
+		rc = record_name(e->ctx, e->req->user, &e->known, e->record,
+				 sizeof(e->record));
+		if (rc == CRM_OK && e->req->rhost != NULL)
+			rc = rhost_key(e->opts, e->req->rhost, e->rhost,
+				       sizeof(e->rhost));
+		e->keyed = rc == CRM_OK;
+	}
 	if (rc == CRM_OK)
 		rc = evaluate(e);
 	if (rc == CRM_OK && e->writing && e->out->audit &&
