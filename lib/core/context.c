@@ -64,6 +64,9 @@ crm_ctx_close(struct crm_ctx *ctx)
 		return;
 	crm_store_close(ctx->store);
 	crm_key_free(ctx->key);
+	/* The record of a name that is no account is a keyed hash of what
+	 * was typed: no copy outlives the handle. */
+	crm_cleanse(&ctx->last_name, sizeof(ctx->last_name));
 	free(ctx);
 }
 

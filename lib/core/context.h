@@ -17,9 +17,22 @@
 #include "core/crypto.h"
 #include "store/store.h"
 
+/* What the store keys a name's failures by: the name of an account, a
+ * keyed hash of anything else (lockout.c). */
+#define CRM_RECORD_MAX 48
+
 struct crm_ctx {
 	struct crm_store *store;
 	struct crm_key *key;		/* NULL until crm_ctx_key loads it */
+	/* The phases of one login ask after the same name: its lookup and
+	 * keyed hash are made once per context.  A context lives for one
+	 * PAM handle or one tool run, where accounts do not come and go. */
+	struct {
+		int valid;
+		int known;
+		char name[CRM_NAME_MAX];
+		char record[CRM_RECORD_MAX];
+	} last_name;
 	struct crm_log log;
 	unsigned long audit_keep_days;
 	char db[PATH_MAX];

@@ -15,18 +15,22 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include "core/crypto.h"
 
+/*
+ * The subkeys for MACs are kept as HMAC contexts already keyed: a MAC is
+ * then a copy of one context, its update and its final, with no provider
+ * lookup and no key schedule per call (a login computes several).  The
+ * sealing subkey is kept as bytes, for the cipher.
+ */
+#define MAC_USES 3		/* CRM_KEY_AUDIT, CRM_KEY_NAME, CRM_KEY_CHECK */
+
 struct crm_key {
-	unsigned char audit[CRM_KEY_LEN];
 	unsigned char seal[CRM_KEY_LEN];
-	unsigned char name[CRM_KEY_LEN];
-	unsigned char check[CRM_KEY_LEN];
 	int locked;		/* mlock succeeded */
-	EVP_MAC *hmac;		/* fetched once: a provider lookup is costly */
+	EVP_MAC_CTX *keyed[MAC_USES];
 };
 
 /* Labels of the derived subkeys; changing one invalidates every chain or
@@ -39,15 +43,102 @@ static const char check_label[] = "pam-crm key check v1";
 static const char check_text[] = "pam-crm key check value";
 
 static int
-derive(const unsigned char *master, const char *label, unsigned char *out)
+mac_slot(enum crm_key_use use)
 {
-	unsigned int len = CRM_KEY_LEN;
+	switch (use) {
+	case CRM_KEY_AUDIT:
+		return 0;
+	case CRM_KEY_NAME:
+		return 1;
+	case CRM_KEY_CHECK:
+		return 2;
+	default:
+		return -1;
+	}
+}
 
-	if (HMAC(EVP_sha256(), master, CRM_KEY_LEN,
-		 (const unsigned char *)label, strlen(label), out, &len) == NULL
-	    || len != CRM_KEY_LEN)
+/* A context keyed with key (HMAC-SHA256), ready to be copied. */
+static EVP_MAC_CTX *
+keyed_context(EVP_MAC *hmac, const unsigned char *key)
+{
+	OSSL_PARAM params[2];
+	EVP_MAC_CTX *ctx;
+
+	ctx = EVP_MAC_CTX_new(hmac);
+	if (ctx == NULL)
+		return NULL;
+	params[0] = OSSL_PARAM_construct_utf8_string("digest", (char *)"SHA256", 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if (EVP_MAC_init(ctx, key, CRM_KEY_LEN, params) != 1) {
+		EVP_MAC_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+static int
+mac_with(EVP_MAC_CTX *keyed, const struct crm_buf *parts, size_t nparts,
+	 unsigned char out[CRM_HMAC_LEN])
+{
+	EVP_MAC_CTX *ctx;
+	size_t outlen = 0, i;
+	int rc = CRM_ECRYPTO;
+
+	ctx = EVP_MAC_CTX_dup(keyed);
+	if (ctx == NULL)
 		return CRM_ECRYPTO;
-	return CRM_OK;
+	for (i = 0; i < nparts; i++)
+		if (parts[i].len > 0 &&
+		    EVP_MAC_update(ctx, parts[i].ptr, parts[i].len) != 1)
+			goto out;
+	if (EVP_MAC_final(ctx, out, &outlen, CRM_HMAC_LEN) != 1 ||
+	    outlen != CRM_HMAC_LEN)
+		goto out;
+	rc = CRM_OK;
+out:
+	EVP_MAC_CTX_free(ctx);
+	return rc;
+}
+
+/* Every subkey is HMAC(master, its label). */
+static int
+derive_all(struct crm_key *key, const unsigned char *master)
+{
+	static const char *const labels[MAC_USES] = {
+		audit_label, name_label, check_label,
+	};
+	unsigned char sub[CRM_HMAC_LEN];
+	EVP_MAC_CTX *by_master = NULL;
+	EVP_MAC *hmac;
+	struct crm_buf part;
+	int rc = CRM_ECRYPTO, i;
+
+	/* Fetched once per key: a provider lookup is costly. */
+	hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	if (hmac == NULL)
+		return CRM_ECRYPTO;
+	by_master = keyed_context(hmac, master);
+	if (by_master == NULL)
+		goto out;
+	for (i = 0; i < MAC_USES; i++) {
+		part.ptr = labels[i];
+		part.len = strlen(labels[i]);
+		if (mac_with(by_master, &part, 1, sub) != CRM_OK)
+			goto out;
+		key->keyed[i] = keyed_context(hmac, sub);
+		if (key->keyed[i] == NULL)
+			goto out;
+	}
+	part.ptr = seal_label;
+	part.len = strlen(seal_label);
+	if (mac_with(by_master, &part, 1, key->seal) != CRM_OK)
+		goto out;
+	rc = CRM_OK;
+out:
+	OPENSSL_cleanse(sub, sizeof(sub));
+	EVP_MAC_CTX_free(by_master);
+	EVP_MAC_free(hmac);
+	return rc;
 }
 
 /*
@@ -138,16 +229,7 @@ crm_key_load(const char *path, struct crm_key **out, char *err,
 		goto out;
 	}
 	key->locked = mlock(key, sizeof(*key)) == 0;
-	key->hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-	if (key->hmac == NULL) {
-		rc = CRM_ECRYPTO;
-		snprintf(err, errlen, "key file %s: no HMAC in OpenSSL", path);
-		goto out;
-	}
-	if (derive(master, audit_label, key->audit) != CRM_OK ||
-	    derive(master, seal_label, key->seal) != CRM_OK ||
-	    derive(master, name_label, key->name) != CRM_OK ||
-	    derive(master, check_label, key->check) != CRM_OK) {
+	if (derive_all(key, master) != CRM_OK) {
 		rc = CRM_ECRYPTO;
 		snprintf(err, errlen, "key file %s: key derivation failed", path);
 		goto out;
@@ -212,11 +294,16 @@ out:
 void
 crm_key_free(struct crm_key *key)
 {
+	int i, locked;
+
 	if (key == NULL)
 		return;
-	EVP_MAC_free(key->hmac);
+	for (i = 0; i < MAC_USES; i++)
+		EVP_MAC_CTX_free(key->keyed[i]);
+	locked = key->locked;
 	OPENSSL_cleanse(key, sizeof(*key));
-	munlock(key, sizeof(*key));
+	if (locked)
+		munlock(key, sizeof(*key));
 	free(key);
 }
 
@@ -225,46 +312,11 @@ crm_hmac(const struct crm_key *key, enum crm_key_use use,
 	 const struct crm_buf *parts, size_t nparts,
 	 unsigned char out[CRM_HMAC_LEN])
 {
-	const unsigned char *subkey;
-	EVP_MAC_CTX *ctx = NULL;
-	OSSL_PARAM params[2];
-	size_t outlen = 0, i;
-	int rc = CRM_ECRYPTO;
+	int slot = mac_slot(use);
 
-	switch (use) {
-	case CRM_KEY_AUDIT:
-		subkey = key->audit;
-		break;
-	case CRM_KEY_SEAL:
-		subkey = key->seal;
-		break;
-	case CRM_KEY_NAME:
-		subkey = key->name;
-		break;
-	case CRM_KEY_CHECK:
-		subkey = key->check;
-		break;
-	default:
+	if (slot < 0)
 		return CRM_INVALID;
-	}
-	ctx = EVP_MAC_CTX_new(key->hmac);
-	if (ctx == NULL)
-		goto out;
-	params[0] = OSSL_PARAM_construct_utf8_string("digest", (char *)"SHA256", 0);
-	params[1] = OSSL_PARAM_construct_end();
-	if (EVP_MAC_init(ctx, subkey, CRM_KEY_LEN, params) != 1)
-		goto out;
-	for (i = 0; i < nparts; i++)
-		if (parts[i].len > 0 &&
-		    EVP_MAC_update(ctx, parts[i].ptr, parts[i].len) != 1)
-			goto out;
-	if (EVP_MAC_final(ctx, out, &outlen, CRM_HMAC_LEN) != 1 ||
-	    outlen != CRM_HMAC_LEN)
-		goto out;
-	rc = CRM_OK;
-out:
-	EVP_MAC_CTX_free(ctx);
-	return rc;
+	return mac_with(key->keyed[slot], parts, nparts, out);
 }
 
 int

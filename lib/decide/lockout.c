@@ -320,6 +320,7 @@ policy_for(struct crm_ctx *ctx, const struct crm_lockout_opts *opts,
  */
 #define UNKNOWN_PREFIX "(unknown):"
 #define RECORD_MAX (sizeof(UNKNOWN_PREFIX) + 2 * 16)
+_Static_assert(RECORD_MAX <= CRM_RECORD_MAX, "a record fits the context");
 
 static int
 keyed_name(struct crm_ctx *ctx, const char *name, char *out, size_t len)
@@ -350,7 +351,7 @@ keyed_name(struct crm_ctx *ctx, const char *name, char *out, size_t len)
 
 /* *known: the name is an account.  record gets what the store keys it by.
  * The hash is computed for every name, so that known and unknown names
- * cost the same. */
+ * cost the same; the phases of one login reuse the answer. */
 static int
 record_name(struct crm_ctx *ctx, const char *name, int *known, char *record,
 	    size_t len)
@@ -358,6 +359,13 @@ record_name(struct crm_ctx *ctx, const char *name, int *known, char *record,
 	struct crm_user user;
 	int rc;
 
+	if (ctx->last_name.valid && strcmp(ctx->last_name.name, name) == 0) {
+		*known = ctx->last_name.known;
+		if ((size_t)snprintf(record, len, "%s",
+				     ctx->last_name.record) >= len)
+			return CRM_INVALID;
+		return CRM_OK;
+	}
 	rc = crm_store_user_get(ctx->store, name, &user);
 	crm_user_clear(&user);
 	if (rc != CRM_OK && rc != CRM_NOTFOUND)
@@ -367,6 +375,13 @@ record_name(struct crm_ctx *ctx, const char *name, int *known, char *record,
 	if (rc == CRM_OK && *known) {
 		if ((size_t)snprintf(record, len, "%s", name) >= len)
 			return CRM_INVALID;
+	}
+	if (rc == CRM_OK && strlen(name) < sizeof(ctx->last_name.name) &&
+	    strlen(record) < sizeof(ctx->last_name.record)) {
+		ctx->last_name.valid = 1;
+		ctx->last_name.known = *known;
+		strcpy(ctx->last_name.name, name);
+		strcpy(ctx->last_name.record, record);
 	}
 	return rc;
 }

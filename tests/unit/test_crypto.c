@@ -118,8 +118,10 @@ key_check_value_names_the_key_and_no_other_use(void **state)
 	/* Its own subkey: no audit MAC or seal MAC of the same text. */
 	assert_int_equal(crm_hmac(a, CRM_KEY_AUDIT, text, 1, mac), CRM_OK);
 	assert_memory_not_equal(ca, mac, sizeof(ca));
-	assert_int_equal(crm_hmac(a, CRM_KEY_SEAL, text, 1, mac), CRM_OK);
+	assert_int_equal(crm_hmac(a, CRM_KEY_NAME, text, 1, mac), CRM_OK);
 	assert_memory_not_equal(ca, mac, sizeof(ca));
+	/* The sealing subkey keys the cipher only. */
+	assert_int_equal(crm_hmac(a, CRM_KEY_SEAL, text, 1, mac), CRM_INVALID);
 	crm_key_free(a);
 	crm_key_free(b);
 }
@@ -141,10 +143,62 @@ hmac_depends_on_key_and_every_byte(void **state)
 	assert_int_equal(crm_hmac(b, CRM_KEY_AUDIT, joined, 1, m4), CRM_OK);
 	assert_memory_not_equal(m1, m4, 32);
 	/* The two uses have different subkeys. */
-	assert_int_equal(crm_hmac(a, CRM_KEY_SEAL, joined, 1, m4), CRM_OK);
+	assert_int_equal(crm_hmac(a, CRM_KEY_NAME, joined, 1, m4), CRM_OK);
 	assert_memory_not_equal(m1, m4, 32);
 	crm_key_free(a);
 	crm_key_free(b);
+}
+
+/*
+ * Every subkey is HMAC-SHA256(master, label): a database made by an
+ * earlier build keeps its key check, chain and records only while that
+ * holds.  Expected values from Python's hmac module.
+ */
+static void
+subkeys_are_derived_as_every_earlier_build_did(void **state)
+{
+	static const unsigned char check[CRM_HMAC_LEN] = {
+		0x34, 0x8f, 0x4e, 0xf6, 0x76, 0xcf, 0xe4, 0x2c, 0x2a, 0xe8,
+		0x3e, 0x77, 0x08, 0x9f, 0x8b, 0x5d, 0xeb, 0x84, 0xe6, 0xbd,
+		0x81, 0xc8, 0x64, 0x19, 0x17, 0x21, 0x14, 0x20, 0x6f, 0x51,
+		0xe7, 0x89,
+	};
+	static const unsigned char audit_abc[CRM_HMAC_LEN] = {
+		0x71, 0x96, 0xc9, 0x24, 0x85, 0xe6, 0x13, 0xa9, 0xa8, 0x07,
+		0x03, 0xeb, 0xb4, 0xcd, 0xc3, 0x28, 0x96, 0x13, 0xf9, 0xf3,
+		0xd1, 0x59, 0x2f, 0x01, 0xa4, 0x83, 0x6d, 0x47, 0x00, 0x1b,
+		0xfd, 0x86,
+	};
+	static const unsigned char name_abc[CRM_HMAC_LEN] = {
+		0x8e, 0xe2, 0xc1, 0x46, 0xaf, 0xa3, 0x75, 0xcb, 0x0b, 0x3c,
+		0xf2, 0xb2, 0x38, 0xf2, 0x8b, 0x6f, 0x4a, 0x2a, 0x1a, 0x60,
+		0x94, 0x59, 0x8e, 0x6e, 0x2b, 0x54, 0x14, 0x7b, 0xdd, 0x35,
+		0x62, 0x7e,
+	};
+	struct crm_buf abc = { "abc", 3 };
+	unsigned char master[CRM_KEY_LEN], mac[CRM_HMAC_LEN];
+	struct crm_key *key = NULL;
+	char err[512];
+	FILE *f;
+	int i;
+
+	for (i = 0; i < CRM_KEY_LEN; i++)
+		master[i] = (unsigned char)i;
+	unlink(key_path);
+	f = fopen(key_path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(master, 1, sizeof(master), f), sizeof(master));
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(key_path, 0600), 0);
+	assert_int_equal(crm_key_load(key_path, &key, err, sizeof(err)), CRM_OK);
+
+	assert_int_equal(crm_key_check_value(key, mac), CRM_OK);
+	assert_memory_equal(mac, check, sizeof(mac));
+	assert_int_equal(crm_hmac(key, CRM_KEY_AUDIT, &abc, 1, mac), CRM_OK);
+	assert_memory_equal(mac, audit_abc, sizeof(mac));
+	assert_int_equal(crm_hmac(key, CRM_KEY_NAME, &abc, 1, mac), CRM_OK);
+	assert_memory_equal(mac, name_abc, sizeof(mac));
+	crm_key_free(key);
 }
 
 static void
@@ -212,6 +266,7 @@ main(void)
 		cmocka_unit_test(fifo_key_is_refused_without_waiting),
 		cmocka_unit_test(key_check_value_names_the_key_and_no_other_use),
 		cmocka_unit_test(hmac_depends_on_key_and_every_byte),
+		cmocka_unit_test(subkeys_are_derived_as_every_earlier_build_did),
 		cmocka_unit_test(seal_round_trip_and_tamper_detection),
 		cmocka_unit_test(password_hashes_verify),
 	};
