@@ -18,6 +18,7 @@ crm_audit_result(enum crm_verdict verdict)
 	case CRM_DENY:		return "deny";
 	case CRM_IGNORE:	return "ignore";
 	case CRM_FAIL:		return "error";
+	case CRM_ASK:		return "ask";
 	}
 	return "error";
 }

@@ -77,6 +77,42 @@ parse_uint(const char *value, long min, long max, unsigned long *out)
 	return CRM_OK;
 }
 
+/* A number of seconds with an optional unit, as an administrator writes
+ * a grace period: "86400", "24h". */
+static int
+parse_duration(const char *value, long min, long max, unsigned long *out)
+{
+	static const struct { char unit; unsigned long seconds; } units[] = {
+		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 },
+	};
+	unsigned long n, scale = 1;
+	char *end;
+	size_t i;
+
+	if (value == NULL || *value < '0' || *value > '9')
+		return CRM_INVALID;
+	errno = 0;
+	n = strtoul(value, &end, 10);
+	if (errno != 0)
+		return CRM_INVALID;
+	if (*end != '\0') {
+		for (i = 0; i < CRM_ARRAY_SIZE(units); i++)
+			if (*end == units[i].unit)
+				scale = units[i].seconds;
+		if (scale == 1 && *end != 's')
+			return CRM_INVALID;
+		if (end[1] != '\0')
+			return CRM_INVALID;
+	}
+	if (n > (unsigned long)max / scale)
+		return CRM_INVALID;
+	n *= scale;
+	if (n < (unsigned long)min)
+		return CRM_INVALID;
+	*out = n;
+	return CRM_OK;
+}
+
 int
 crm_config_set(const struct crm_option *option, void *values,
 	       const char *value)
@@ -90,6 +126,9 @@ crm_config_set(const struct crm_option *option, void *values,
 	case CRM_OPT_UINT:
 		return parse_uint(value, option->min, option->max,
 				  (unsigned long *)(void *)field);
+	case CRM_OPT_DURATION:
+		return parse_duration(value, option->min, option->max,
+				      (unsigned long *)(void *)field);
 	case CRM_OPT_PATH:
 		if (value == NULL || value[0] != '/' ||
 		    !crm_valid_name(value, PATH_MAX, 0))

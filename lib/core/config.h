@@ -28,6 +28,8 @@ enum crm_opt_type {
 	CRM_OPT_STRING,	/* a name: crm_valid_name(CRM_NAME_MAX) */
 	CRM_OPT_ENUM,	/* one of choices[]; stored as its index */
 	CRM_OPT_WORD,	/* bare word (preauth): stores min as unsigned int */
+	CRM_OPT_DURATION, /* seconds: "90", "45s", "30m", "24h", "7d"; an
+			   * unsigned long within [min, max] seconds */
 };
 
 struct crm_option {

@@ -73,6 +73,8 @@ enum crm_verdict {
 	CRM_DENY,	/* an expected no: wrong password, locked, ... */
 	CRM_IGNORE,	/* not this check's business (unknown=ignore, ...) */
 	CRM_FAIL,	/* an error on the way to a yes: fail closed */
+	CRM_ASK,	/* a second step: the user must answer first (TOTP);
+			 * never a PAM code by itself */
 };
 
 enum crm_msg_style {

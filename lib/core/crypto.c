@@ -25,7 +25,7 @@
  * lookup and no key schedule per call (a login computes several).  The
  * sealing subkey is kept as bytes, for the cipher.
  */
-#define MAC_USES 3		/* CRM_KEY_AUDIT, CRM_KEY_NAME, CRM_KEY_CHECK */
+#define MAC_USES 4	/* CRM_KEY_AUDIT, _NAME, _CHECK, _RECOVERY */
 
 struct crm_key {
 	unsigned char seal[CRM_KEY_LEN];
@@ -39,6 +39,7 @@ static const char audit_label[] = "pam-crm audit chain v1";
 static const char seal_label[] = "pam-crm seal v1";
 static const char name_label[] = "pam-crm name v1";
 static const char check_label[] = "pam-crm key check v1";
+static const char recovery_label[] = "pam-crm recovery code v1";
 /* What the key check value is the MAC of. */
 static const char check_text[] = "pam-crm key check value";
 
@@ -52,6 +53,8 @@ mac_slot(enum crm_key_use use)
 		return 1;
 	case CRM_KEY_CHECK:
 		return 2;
+	case CRM_KEY_RECOVERY:
+		return 3;
 	default:
 		return -1;
 	}
@@ -105,7 +108,7 @@ static int
 derive_all(struct crm_key *key, const unsigned char *master)
 {
 	static const char *const labels[MAC_USES] = {
-		audit_label, name_label, check_label,
+		audit_label, name_label, check_label, recovery_label,
 	};
 	unsigned char sub[CRM_HMAC_LEN];
 	EVP_MAC_CTX *by_master = NULL;

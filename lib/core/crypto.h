@@ -37,7 +37,11 @@ void crm_key_free(struct crm_key *key);
 
 /* NAME keys the record of a user name that is not an account: what was
  * typed may be a password, and is never stored as typed. */
-enum crm_key_use { CRM_KEY_AUDIT, CRM_KEY_SEAL, CRM_KEY_NAME, CRM_KEY_CHECK };
+/* RECOVERY keys the stored form of a TOTP recovery code. */
+enum crm_key_use {
+	CRM_KEY_AUDIT, CRM_KEY_SEAL, CRM_KEY_NAME, CRM_KEY_CHECK,
+	CRM_KEY_RECOVERY,
+};
 
 /* HMAC-SHA256 under the subkey for use, over parts concatenated. */
 struct crm_buf {

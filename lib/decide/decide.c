@@ -13,6 +13,8 @@ crm_call_common(const struct crm_call *call)
 		return &call->u.lockout.opts->common;
 	case CRM_DECIDE_PASSWD:
 		return &call->u.passwd.opts->common;
+	case CRM_DECIDE_TOTP:
+		return &call->u.totp.opts->common;
 	}
 	return NULL;
 }
@@ -29,6 +31,15 @@ crm_decide(struct crm_ctx *ctx, const struct crm_call *call,
 	case CRM_DECIDE_PASSWD:
 		crm_passwd_verify(ctx, call->u.passwd.opts, call->req,
 				  call->u.passwd.password, out);
+		break;
+	case CRM_DECIDE_TOTP:
+		if (call->u.totp.phase == CRM_TOTP_BEGIN)
+			crm_totp_begin(ctx, call->u.totp.opts, call->req,
+				       call->u.totp.reveal, out);
+		else
+			crm_totp_answer(ctx, call->u.totp.opts, call->req,
+					call->u.totp.code, call->u.totp.reveal,
+					out);
 		break;
 	default:
 		crm_outcome_init(out);

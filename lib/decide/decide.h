@@ -13,11 +13,16 @@
 #include "core/crm.h"
 #include "decide/lockout.h"
 #include "decide/passwd.h"
+#include "decide/totp.h"
 
 enum crm_decision {
 	CRM_DECIDE_LOCKOUT,
 	CRM_DECIDE_PASSWD,
+	CRM_DECIDE_TOTP,
 };
+
+/* A TOTP login is two calls: whether to ask, then the answer. */
+enum crm_totp_phase { CRM_TOTP_BEGIN, CRM_TOTP_ANSWER };
 
 struct crm_call {
 	enum crm_decision kind;
@@ -31,6 +36,12 @@ struct crm_call {
 			const struct crm_passwd_opts *opts;
 			const char *password;	/* the secret; never logged */
 		} passwd;
+		struct {
+			const struct crm_totp_opts *opts;
+			enum crm_totp_phase phase;
+			const char *code;	/* ANSWER; never logged */
+			struct crm_totp_reveal *reveal;	/* secrets out */
+		} totp;
 	} u;
 };
 

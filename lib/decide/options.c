@@ -6,10 +6,12 @@
 #include "decide/lockout.h"
 #include "decide/options.h"
 #include "decide/passwd.h"
+#include "decide/totp.h"
 
 static const struct crm_option_table decide_tables[] = {
 	{ "lockout", crm_lockout_options, &crm_lockout_option_count },
 	{ "passwd", crm_passwd_options, &crm_passwd_option_count },
+	{ "totp", crm_totp_options, &crm_totp_option_count },
 };
 
 const struct crm_option_table *

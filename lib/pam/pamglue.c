@@ -243,6 +243,7 @@ log_outcome(const struct crm_log *log, const char *module,
 		[CRM_DENY] = LOG_NOTICE,
 		[CRM_IGNORE] = LOG_INFO,
 		[CRM_FAIL] = LOG_ERR,
+		[CRM_ASK] = LOG_INFO,
 	};
 	const char *user = out->user_masked ? "(unknown)" : req->user;
 

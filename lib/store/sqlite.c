@@ -105,6 +105,25 @@ static const char *const migrations[] = {
 	"  value BLOB NOT NULL) WITHOUT ROWID;"
 	"DELETE FROM failures WHERE user NOT IN (SELECT name FROM users);"
 	"DELETE FROM locks WHERE user NOT IN (SELECT name FROM users);",
+	/* 3: TOTP enrolments (the seed sealed), recovery codes (keyed
+	 * hashes), and when forced enrolment was first asked for. */
+	"CREATE TABLE totp ("
+	"  user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+	"  seed BLOB NOT NULL,"
+	"  algorithm INTEGER NOT NULL CHECK (algorithm IN (0, 1, 2)),"
+	"  digits INTEGER NOT NULL CHECK (digits IN (6, 7, 8)),"
+	"  period INTEGER NOT NULL CHECK (period BETWEEN 1 AND 3600),"
+	"  confirmed INTEGER NOT NULL DEFAULT 0,"
+	"  last_step INTEGER NOT NULL DEFAULT -1,"
+	"  created INTEGER NOT NULL);"
+	"CREATE TABLE totp_recovery ("
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  code BLOB NOT NULL,"
+	"  used INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (user_id, code)) WITHOUT ROWID;"
+	"CREATE TABLE totp_grace ("
+	"  user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+	"  since INTEGER NOT NULL);",
 };
 
 #define MIGRATION_COUNT ((int)CRM_ARRAY_SIZE(migrations))
@@ -135,6 +154,9 @@ enum stmt_id {
 	ST_AUDIT_MAC, ST_AUDIT_PRUNE_FIND, ST_AUDIT_PRUNE_ANCHOR,
 	ST_AUDIT_PRUNE_DELETE,
 	ST_META_GET, ST_META_SET,
+	ST_TOTP_GET, ST_TOTP_PUT, ST_TOTP_DEL, ST_TOTP_CONFIRM, ST_TOTP_STEP,
+	ST_RECOVERY_ADD, ST_RECOVERY_CLEAR, ST_RECOVERY_USE, ST_RECOVERY_COUNT,
+	ST_GRACE_GET, ST_GRACE_SET,
 	ST_COUNT
 };
 
@@ -247,6 +269,35 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_META_GET] = "SELECT value FROM meta WHERE name = ?1",
 	[ST_META_SET] =
 		"INSERT OR REPLACE INTO meta (name, value) VALUES (?1, ?2)",
+	[ST_TOTP_GET] =
+		"SELECT t.user_id, t.seed, t.algorithm, t.digits, t.period,"
+		" t.confirmed, t.last_step, t.created"
+		" FROM users u JOIN totp t ON t.user_id = u.id WHERE u.name = ?1",
+	[ST_TOTP_PUT] =
+		"INSERT OR REPLACE INTO totp (user_id, seed, algorithm, digits,"
+		" period, confirmed, last_step, created)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, 0, -1, ?6)",
+	[ST_TOTP_DEL] =
+		"DELETE FROM totp"
+		" WHERE user_id = (SELECT id FROM users WHERE name = ?1)",
+	[ST_TOTP_CONFIRM] =
+		"UPDATE totp SET confirmed = ?2"
+		" WHERE user_id = ?1 AND confirmed = 0",
+	[ST_TOTP_STEP] =
+		"UPDATE totp SET last_step = ?2"
+		" WHERE user_id = ?1 AND last_step < ?2",
+	[ST_RECOVERY_ADD] =
+		"INSERT INTO totp_recovery (user_id, code) VALUES (?1, ?2)",
+	[ST_RECOVERY_CLEAR] = "DELETE FROM totp_recovery WHERE user_id = ?1",
+	[ST_RECOVERY_USE] =
+		"UPDATE totp_recovery SET used = ?3"
+		" WHERE user_id = ?1 AND code = ?2 AND used = 0",
+	[ST_RECOVERY_COUNT] =
+		"SELECT coalesce(sum(used = 0), 0), coalesce(sum(used <> 0), 0)"
+		" FROM totp_recovery WHERE user_id = ?1",
+	[ST_GRACE_GET] = "SELECT since FROM totp_grace WHERE user_id = ?1",
+	[ST_GRACE_SET] =
+		"INSERT OR REPLACE INTO totp_grace (user_id, since) VALUES (?1, ?2)",
 };
 
 struct crm_store {
@@ -1397,5 +1448,214 @@ crm_store_meta_set(struct crm_store *s, const char *name, const void *value,
 		return CRM_INVALID;
 	bind_text(st, 1, name);
 	sqlite3_bind_blob(st, 2, value, (int)len, SQLITE_STATIC);
+	return run(s, st);
+}
+
+/* ---- TOTP ---- */
+
+int
+crm_store_totp_get(struct crm_store *s, const char *user,
+		   struct crm_totp *out)
+{
+	sqlite3_stmt *st = NULL;
+	const void *blob;
+	int rc = stmt(s, ST_TOTP_GET, &st), n;
+
+	memset(out, 0, sizeof(*out));
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, user);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		blob = sqlite3_column_blob(st, 1);
+		n = sqlite3_column_bytes(st, 1);
+		if (n <= 0 || (size_t)n > sizeof(out->sealed)) {
+			snprintf(s->errmsg, sizeof(s->errmsg),
+				 "totp seed of %s: %d bytes, not a sealed seed",
+				 user, n);
+			rc = CRM_INVALID;
+		} else {
+			out->user_id = sqlite3_column_int64(st, 0);
+			memcpy(out->sealed, blob, (size_t)n);
+			out->sealed_len = (size_t)n;
+			out->algorithm = (unsigned int)sqlite3_column_int(st, 2);
+			out->digits = (unsigned int)sqlite3_column_int(st, 3);
+			out->period = (unsigned int)sqlite3_column_int(st, 4);
+			out->confirmed_ms = sqlite3_column_int64(st, 5);
+			out->last_step = sqlite3_column_int64(st, 6);
+			out->created_ms = sqlite3_column_int64(st, 7);
+			rc = CRM_OK;
+		}
+	} else if (rc == SQLITE_DONE) {
+		rc = CRM_NOTFOUND;
+	} else {
+		rc = map_rc(s, rc);
+	}
+	done(st);
+	return rc;
+}
+
+int
+crm_store_totp_put(struct crm_store *s, const struct crm_totp *t)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = crm_store_recovery_clear(s, t->user_id);
+
+	if (rc == CRM_OK)
+		rc = stmt(s, ST_TOTP_PUT, &st);
+	if (rc != CRM_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, t->user_id);
+	sqlite3_bind_blob(st, 2, t->sealed, (int)t->sealed_len, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, (int)t->algorithm);
+	sqlite3_bind_int(st, 4, (int)t->digits);
+	sqlite3_bind_int(st, 5, (int)t->period);
+	sqlite3_bind_int64(st, 6, t->created_ms);
+	return run(s, st);
+}
+
+int
+crm_store_totp_del(struct crm_store *s, const char *user)
+{
+	sqlite3_stmt *st = NULL;
+	struct crm_totp t;
+	int rc = crm_store_totp_get(s, user, &t);
+
+	if (rc == CRM_OK)
+		rc = crm_store_recovery_clear(s, t.user_id);
+	crm_cleanse(&t, sizeof(t));
+	if (rc == CRM_OK)
+		rc = stmt(s, ST_TOTP_DEL, &st);
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, user);
+	return run_changed(s, st);
+}
+
+int
+crm_store_totp_confirm(struct crm_store *s, int64_t user_id, int64_t now_ms)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_TOTP_CONFIRM, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, user_id);
+	sqlite3_bind_int64(st, 2, now_ms > 0 ? now_ms : 1);
+	return run(s, st);
+}
+
+int
+crm_store_totp_use_step(struct crm_store *s, int64_t user_id, int64_t step)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_TOTP_STEP, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, user_id);
+	sqlite3_bind_int64(st, 2, step);
+	return run_changed(s, st);
+}
+
+int
+crm_store_recovery_add(struct crm_store *s, int64_t user_id,
+		       const unsigned char mac[CRM_MAC_LEN])
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_RECOVERY_ADD, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, user_id);
+	sqlite3_bind_blob(st, 2, mac, CRM_MAC_LEN, SQLITE_STATIC);
+	return run(s, st);
+}
+
+int
+crm_store_recovery_clear(struct crm_store *s, int64_t user_id)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_RECOVERY_CLEAR, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, user_id);
+	return run(s, st);
+}
+
+int
+crm_store_recovery_use(struct crm_store *s, int64_t user_id,
+		       const unsigned char mac[CRM_MAC_LEN], int64_t now_ms)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_RECOVERY_USE, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, user_id);
+	sqlite3_bind_blob(st, 2, mac, CRM_MAC_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now_ms > 0 ? now_ms : 1);
+	return run_changed(s, st);
+}
+
+int
+crm_store_recovery_count(struct crm_store *s, int64_t user_id,
+			 int64_t *unused, int64_t *used)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_RECOVERY_COUNT, &st);
+
+	*unused = *used = 0;
+	if (rc != CRM_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, user_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*unused = sqlite3_column_int64(st, 0);
+		*used = sqlite3_column_int64(st, 1);
+		rc = CRM_OK;
+	} else {
+		rc = map_rc(s, rc);
+	}
+	done(st);
+	return rc;
+}
+
+int
+crm_store_totp_grace_get(struct crm_store *s, int64_t user_id,
+			 int64_t *since_ms)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_GRACE_GET, &st);
+
+	*since_ms = 0;
+	if (rc != CRM_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, user_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*since_ms = sqlite3_column_int64(st, 0);
+		rc = CRM_OK;
+	} else if (rc == SQLITE_DONE) {
+		rc = CRM_NOTFOUND;
+	} else {
+		rc = map_rc(s, rc);
+	}
+	done(st);
+	return rc;
+}
+
+int
+crm_store_totp_grace_set(struct crm_store *s, int64_t user_id,
+			 int64_t since_ms)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_GRACE_SET, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, user_id);
+	sqlite3_bind_int64(st, 2, since_ms);
 	return run(s, st);
 }

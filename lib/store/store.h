@@ -41,7 +41,7 @@
 
 #include "core/crm.h"
 
-#define CRM_SCHEMA_VERSION 2
+#define CRM_SCHEMA_VERSION 3
 #define CRM_MAC_LEN 32
 
 struct crm_store;
@@ -266,6 +266,69 @@ int crm_store_audit_prune_point(struct crm_store *store, int64_t before_ms,
 int crm_store_audit_move_anchor(struct crm_store *store, int64_t id,
 				const unsigned char mac[CRM_MAC_LEN],
 				int64_t *removed);
+
+/* ---- TOTP second factor (pam_crm_totp) ---- */
+
+/* A sealed seed: at most 64 bytes (SHA512) plus the seal's overhead. */
+#define CRM_TOTP_SEALED_MAX 128
+
+/*
+ * One user's TOTP enrolment.  The seed is stored only sealed (crypto.h,
+ * the user id inside the associated data), so that a row copied to
+ * another user does not open.  An enrolment is pending (confirmed_ms 0)
+ * until a first code proves that someone holds the seed.
+ */
+struct crm_totp {
+	int64_t user_id;
+	unsigned char sealed[CRM_TOTP_SEALED_MAX];
+	size_t sealed_len;
+	unsigned int algorithm;		/* enum crm_totp_algorithm */
+	unsigned int digits;		/* 6, 7, 8 */
+	unsigned int period;		/* seconds */
+	int64_t confirmed_ms;		/* 0: pending */
+	int64_t last_step;		/* the newest time step used; -1 none */
+	int64_t created_ms;
+};
+
+/* The enrolment of user; CRM_NOTFOUND when none or no such user. */
+int crm_store_totp_get(struct crm_store *store, const char *user,
+		       struct crm_totp *out);
+/* Enrol user anew (pending, no step used), replacing any enrolment and
+ * its recovery codes; t->user_id must be the user's id. */
+int crm_store_totp_put(struct crm_store *store, const struct crm_totp *t);
+/* Remove user's enrolment and recovery codes; CRM_NOTFOUND when none. */
+int crm_store_totp_del(struct crm_store *store, const char *user);
+/* Mark a pending enrolment confirmed (no-op when it already is). */
+int crm_store_totp_confirm(struct crm_store *store, int64_t user_id,
+			   int64_t now_ms);
+/*
+ * Record that time step step was used, when it is newer than every step
+ * used before.  CRM_NOTFOUND when it is not (a replay): inside a write
+ * transaction this is the check and the move in one, so that two
+ * processes with one code never both succeed.
+ */
+int crm_store_totp_use_step(struct crm_store *store, int64_t user_id,
+			    int64_t step);
+
+/* Recovery codes are kept as keyed hashes (CRM_MAC_LEN bytes each). */
+int crm_store_recovery_add(struct crm_store *store, int64_t user_id,
+			   const unsigned char mac[CRM_MAC_LEN]);
+/* Remove every recovery code of the user. */
+int crm_store_recovery_clear(struct crm_store *store, int64_t user_id);
+/* Mark the code used; CRM_NOTFOUND when it is not an unused code of the
+ * user (in a write transaction: used once only, whoever races). */
+int crm_store_recovery_use(struct crm_store *store, int64_t user_id,
+			   const unsigned char mac[CRM_MAC_LEN],
+			   int64_t now_ms);
+int crm_store_recovery_count(struct crm_store *store, int64_t user_id,
+			     int64_t *unused, int64_t *used);
+
+/* When a user who must have TOTP was first asked to enrol at login
+ * (enroll_grace counts from there); CRM_NOTFOUND when never. */
+int crm_store_totp_grace_get(struct crm_store *store, int64_t user_id,
+			     int64_t *since_ms);
+int crm_store_totp_grace_set(struct crm_store *store, int64_t user_id,
+			     int64_t since_ms);
 
 /* ---- named values of the database (key check, audit anchor, head) ---- */
 

@@ -27,6 +27,9 @@ static const char usage_text[] =
 "  user list\n"
 "  role add NAME --scope own|department|company [--perm P]...\n"
 "  role del NAME | role list | role grant USER ROLE | role revoke USER ROLE\n"
+"  totp enroll NAME [--algorithm A] [--digits N] [--period S]\n"
+"  totp confirm NAME CODE | totp verify NAME CODE\n"
+"  totp disable|recovery NAME\n"
 "  lockout show [USER] | lockout reset (USER | --rhost ADDR)\n"
 "  audit [--user U] [--event E] [--since TIME] | audit verify [--witness FILE]\n"
 "\n"
@@ -42,6 +45,7 @@ static const struct {
 	{ "user", cmd_user },
 	{ "role", cmd_role },
 	{ "lockout", cmd_lockout },
+	{ "totp", cmd_totp },
 	{ "audit", cmd_audit },
 };
 
