@@ -406,6 +406,26 @@ enroll_fresh(struct crm_ctx *ctx, const struct crm_totp_opts *opts,
 	return rc;
 }
 
+/* The URI of a pending enrolment's seed, for a second look. */
+static int
+show_again(struct crm_ctx *ctx, const struct crm_totp_opts *opts,
+	   const char *user, const struct crm_totp *t,
+	   struct crm_totp_reveal *reveal)
+{
+	unsigned char seed[CRM_TOTP_SECRET_MAX];
+	const struct crm_key *key = NULL;
+	size_t len = 0;
+	int rc;
+
+	rc = crm_ctx_key(ctx, &key);
+	if (rc == CRM_OK)
+		rc = open_seed(key, t, seed, &len);
+	if (rc == CRM_OK)
+		rc = seed_uri(opts, user, seed, len, t, reveal);
+	OPENSSL_cleanse(seed, sizeof(seed));
+	return rc;
+}
+
 /* ---- the login ---- */
 
 static int
@@ -452,30 +472,35 @@ static const char must_enrol_message[] =
 	"Two-factor authentication is required for this account and it has "
 	"none: ask an administrator to enrol you.";
 
-int
-crm_totp_begin(struct crm_ctx *ctx, const struct crm_totp_opts *opts,
-	       const struct crm_request *req, struct crm_totp_reveal *reveal,
-	       struct crm_outcome *out)
+/*
+ * One look at the user: read-only first; when what it finds must be
+ * written (an audit row, the grace mark, a new enrolment) *needs_write
+ * is set and the caller runs it again inside a write transaction, so
+ * that what is written is what that transaction saw.
+ */
+static int
+begin_pass(struct crm_ctx *ctx, const struct crm_totp_opts *opts,
+	   const struct crm_request *req, struct crm_totp_reveal *reveal,
+	   struct crm_outcome *out, int writing, int *needs_write)
 {
 	struct crm_user user;
 	struct crm_totp t;
-	int64_t now = crm_now_ms(), since = 0;
+	int64_t now = crm_now_ms(), since = 0, user_id = 0;
 	int rc, known, enrolled, required = 0;
 
 	crm_outcome_init(out);
 	memset(reveal, 0, sizeof(*reveal));
 	memset(&t, 0, sizeof(t));
-	if (!valid_request(req, out))
-		return CRM_INVALID;
+	*needs_write = 0;
 	reveal->digits = (unsigned int)opts->digits;
 
-	/* A write transaction: what begin finds may start an enrolment or
-	 * an audit row, and must be what it acts on. */
-	rc = crm_store_begin(ctx->store, CRM_TXN_WRITE);
+	rc = crm_store_begin(ctx->store, writing ? CRM_TXN_WRITE
+						  : CRM_TXN_READ);
 	if (rc != CRM_OK)
 		return fail_with(ctx, out, reveal, rc);
 	rc = crm_store_user_get(ctx->store, req->user, &user);
 	known = rc == CRM_OK;
+	user_id = user.id;
 	crm_user_clear(&user);
 	if (rc != CRM_OK && rc != CRM_NOTFOUND)
 		return fail_with(ctx, out, reveal, rc);
@@ -483,8 +508,7 @@ crm_totp_begin(struct crm_ctx *ctx, const struct crm_totp_opts *opts,
 	enrolled = rc == CRM_OK;
 	if (rc != CRM_OK && rc != CRM_NOTFOUND)
 		return fail_with(ctx, out, reveal, rc);
-	if (known)
-		rc = must_have_totp(ctx, opts, req->user, &required);
+	rc = known ? must_have_totp(ctx, opts, req->user, &required) : CRM_OK;
 	if (rc != CRM_OK && rc != CRM_NOTFOUND)
 		return fail_with(ctx, out, reveal, rc);
 
@@ -505,7 +529,8 @@ crm_totp_begin(struct crm_ctx *ctx, const struct crm_totp_opts *opts,
 			out->verdict = CRM_IGNORE;
 			out->event = "totp_ignored";
 		}
-	} else if (enrolled) {
+	} else if (enrolled && (t.confirmed_ms != 0 || !required ||
+				!opts->enroll_at_login)) {
 		reveal->digits = t.digits;
 		if (t.confirmed_ms == 0)
 			snprintf(out->detail, sizeof(out->detail),
@@ -523,18 +548,12 @@ crm_totp_begin(struct crm_ctx *ctx, const struct crm_totp_opts *opts,
 			 must_enrol_message);
 		snprintf(out->detail, sizeof(out->detail),
 			 "required by role, not enrolled");
+	} else if (!writing) {
+		*needs_write = 1;
 	} else {
 		/* Forced enrolment: the grace period runs from the first
 		 * login that asked for it. */
-		int64_t user_id;
-		struct crm_user u;
-
-		rc = crm_store_user_get(ctx->store, req->user, &u);
-		user_id = u.id;
-		crm_user_clear(&u);
-		if (rc == CRM_OK)
-			rc = crm_store_totp_grace_get(ctx->store, user_id,
-						      &since);
+		rc = crm_store_totp_grace_get(ctx->store, user_id, &since);
 		if (rc == CRM_NOTFOUND) {
 			since = now;
 			rc = crm_store_totp_grace_set(ctx->store, user_id,
@@ -552,13 +571,19 @@ crm_totp_begin(struct crm_ctx *ctx, const struct crm_totp_opts *opts,
 				 "required by role; enrolment grace of %lu s "
 				 "over", opts->enroll_grace);
 		} else {
-			rc = enroll_fresh(ctx, opts, req->user, user_id,
-				(enum crm_totp_algorithm)opts->algorithm,
-				(unsigned int)opts->digits,
-				(unsigned int)opts->period, reveal);
+			/* A seed shown at an earlier login and not confirmed
+			 * is shown again: that user may not have scanned it. */
+			rc = enrolled ? show_again(ctx, opts, req->user, &t,
+						   reveal)
+				      : enroll_fresh(ctx, opts, req->user,
+					user_id,
+					(enum crm_totp_algorithm)opts->algorithm,
+					(unsigned int)opts->digits,
+					(unsigned int)opts->period, reveal);
 			if (rc != CRM_OK)
 				return fail_with(ctx, out, reveal, rc);
-			reveal->digits = (unsigned int)opts->digits;
+			reveal->digits = enrolled ? t.digits
+						  : (unsigned int)opts->digits;
 			out->event = "totp_enrol_pending";
 			snprintf(out->detail, sizeof(out->detail),
 				 "enrolment at login: seed shown, awaiting "
@@ -566,10 +591,33 @@ crm_totp_begin(struct crm_ctx *ctx, const struct crm_totp_opts *opts,
 		}
 	}
 	crm_cleanse(&t, sizeof(t));
+	if (!writing && out->audit)
+		*needs_write = 1;
+	if (*needs_write) {
+		crm_store_rollback(ctx->store);
+		return CRM_OK;
+	}
 	rc = finish_write(ctx, req, out, now);
 	if (rc != CRM_OK)
 		return fail_with(ctx, out, reveal, rc);
 	return CRM_OK;
+}
+
+int
+crm_totp_begin(struct crm_ctx *ctx, const struct crm_totp_opts *opts,
+	       const struct crm_request *req, struct crm_totp_reveal *reveal,
+	       struct crm_outcome *out)
+{
+	int rc, needs_write = 0;
+
+	crm_outcome_init(out);
+	memset(reveal, 0, sizeof(*reveal));
+	if (!valid_request(req, out))
+		return CRM_INVALID;
+	rc = begin_pass(ctx, opts, req, reveal, out, 0, &needs_write);
+	if (rc == CRM_OK && needs_write)
+		rc = begin_pass(ctx, opts, req, reveal, out, 1, &needs_write);
+	return rc;
 }
 
 /* What an answer for a name that is no account costs: the codes of a

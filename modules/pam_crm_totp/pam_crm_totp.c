@@ -74,24 +74,40 @@ show_recovery(pam_handle_t *pamh, int quiet,
 
 /*
  * concat: the front end sent one secret, the password followed by the
- * code.  The code is cut off, the password stays for the next module.
- * *code is malloc'd (cleansed and freed by the caller).
+ * code.  It is read before anything is decided, so that the password
+ * module after this one finds it whether a code is asked or not.
  */
 static int
-split_authtok(pam_handle_t *pamh, unsigned int digits, char **code,
-	      const struct crm_log *log)
+get_both(pam_handle_t *pamh, const struct crm_log *log)
 {
 	const char *token = NULL;
-	char *password;
-	size_t len;
 	int rc;
 
-	*code = NULL;
 	rc = pam_get_authtok(pamh, PAM_AUTHTOK, &token, NULL);
 	if (rc != PAM_SUCCESS || token == NULL) {
 		crm_log(log, LOG_NOTICE, "concat: no password and code");
 		return rc == PAM_CONV_AGAIN ? PAM_INCOMPLETE : PAM_AUTH_ERR;
 	}
+	return PAM_SUCCESS;
+}
+
+/* A code is asked: cut the last digits characters off, and leave the
+ * rest as the password.  *code is malloc'd (cleansed and freed by the
+ * caller). */
+static int
+split_authtok(pam_handle_t *pamh, unsigned int digits, char **code)
+{
+	const void *item = NULL;
+	const char *token;
+	char *password;
+	size_t len;
+	int rc;
+
+	*code = NULL;
+	rc = pam_get_item(pamh, PAM_AUTHTOK, &item);
+	if (rc != PAM_SUCCESS || item == NULL)
+		return PAM_AUTH_ERR;
+	token = item;
 	len = strlen(token);
 	if (len < digits) {
 		*code = strdup("");
@@ -159,6 +175,8 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 	quiet = how.silent || (flags & PAM_SILENT);
 
 	rc = crm_pam_request(pamh, &items, &log);
+	if (rc == PAM_SUCCESS && pam.concat)
+		rc = get_both(pamh, &log);
 	if (rc != PAM_SUCCESS) {
 		rc = rc == PAM_INCOMPLETE ? rc : PAM_AUTH_ERR;
 		goto out;
@@ -178,7 +196,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 	if (reveal.uri[0] != '\0')
 		show_enrolment(pamh, quiet, &reveal, &log);
 	if (pam.concat)
-		rc = split_authtok(pamh, reveal.digits, &code, &log);
+		rc = split_authtok(pamh, reveal.digits, &code);
 	else
 		rc = ask_code(pamh, pam.prompt, &code);
 	crm_totp_reveal_clear(&reveal);

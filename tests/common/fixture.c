@@ -331,6 +331,12 @@ pick_answer(struct login *l, int style, const char *prompt)
 		l->used_ |= 1u << i;
 		return a->text;
 	}
+	if (o->answer_fn != NULL) {
+		const char *text = o->answer_fn(l, prompt, o->answer_arg);
+
+		if (text != NULL)
+			return text;
+	}
 	return o->default_answer;
 }
 

@@ -87,11 +87,20 @@ struct fx_answer {
 #define FX_CHAUTHTOK	0x04		/* pam_chauthtok */
 #define FX_SESSION	0x08		/* pam_open_session (+ close) */
 
+struct login;
+
 struct fx_login_opts {
 	struct fx_items items;
 	const struct fx_answer *answers;	/* NULL: no answers */
 	/* Answer for any prompt the list does not fit (NULL: none). */
 	const char *default_answer;
+	/* Asked before default_answer, with what the conversation showed
+	 * so far (l->infos): an answer that depends on it, as a user who
+	 * scans an enrolment QR and types the code.  NULL: none; it may
+	 * return NULL to fall through. */
+	const char *(*answer_fn)(const struct login *l, const char *prompt,
+				 void *arg);
+	void *answer_arg;
 	int phases;		/* FX_* mask; 0: FX_AUTH | FX_ACCT */
 	int flags;		/* for every call, e.g. PAM_SILENT */
 	/* Go on with the next phase after one failed (an application that
@@ -114,7 +123,7 @@ struct login {
 	int chauthtok_rc;		/* pam_chauthtok, -1 when not run */
 	int session_rc;			/* pam_open_session, -1 when not run */
 	char errors[2048];		/* PAM_ERROR_MSG texts, '\n'-joined */
-	char infos[2048];		/* PAM_TEXT_INFO texts */
+	char infos[16384];		/* PAM_TEXT_INFO texts (a QR is big) */
 	/* Every prompt shown, in order: its style and text ('\n'-joined
 	 * in prompts as well, for strstr). */
 	int nprompts;
