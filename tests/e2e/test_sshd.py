@@ -1,0 +1,485 @@
+#!/usr/bin/env python3
+"""SSH logins through a real sshd and the shipped pam.d/sshd-crm.
+
+The test starts /usr/sbin/sshd on a free port of 127.0.0.1 under
+pam_wrapper, with a private sshd_config, host key and PAM service
+directory whose "sshd" is pam.d/sshd-crm with this build's modules and a
+throw-away pam_crm.conf; nothing in /etc is read or changed, except that
+the system user the login needs (crme2e) is created with useradd when
+missing and removed again.  ssh is driven with pexpect, one prompt and
+answer at a time.  What a user notices is checked: the right password
+logs in, a wrong one is refused and counted, deny wrong ones lock the
+account until crmauth resets it, and the audit trail names the address
+the login came from.
+
+Run by tests/run-test (make check); needs root (sshd, useradd).  Exit
+status 0 pass, 1 fail, 77 (skip) only when not root.
+"""
+
+import glob
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+USER = "crme2e"
+PASSWORD = "Crm-E2E-Horse-Battery-7"
+DENY = 3
+# Every wait is bounded: a hang fails the test instead of blocking CI.
+TIMEOUT = 20
+# What pam_get_authtok asks, as sshd's keyboard-interactive shows it
+# ("(crme2e@127.0.0.1) Password: ").
+PASSWORD_PROMPT = r"Password: ?"
+
+
+class Failure(Exception):
+    pass
+
+
+def note(text):
+    print("# " + text, flush=True)
+
+
+def locate():
+    """The build tree, the source tree and the tools the test uses."""
+    builddir = os.environ.get("CRM_TEST_BUILDDIR") or \
+        os.environ.get("abs_top_builddir")
+    srcdir = os.environ.get("CRM_TEST_SRCDIR") or \
+        os.environ.get("abs_top_srcdir")
+    if not builddir or not srcdir:
+        here = os.path.dirname(os.path.abspath(__file__))
+        builddir = srcdir = os.path.dirname(os.path.dirname(here))
+    return os.path.abspath(builddir), os.path.abspath(srcdir)
+
+
+def find_pam_wrapper():
+    path = os.environ.get("CRM_TEST_PAM_WRAPPER")
+    if path and os.path.exists(path):
+        return path
+    out = subprocess.run(["ldconfig", "-p"], capture_output=True,
+                         text=True, check=False).stdout
+    for line in out.splitlines():
+        if line.strip().startswith("libpam_wrapper.so ") and "=>" in line:
+            return line.split("=>", 1)[1].strip()
+    raise Failure("libpam_wrapper.so not found (apt-get install "
+                  "libpam-wrapper)")
+
+
+def remove_pam_wrapper_copies(keep):
+    """pam_wrapper copies the service directory to /tmp/pam.X in each
+    process that loads it (sshd re-executes itself for every connection)
+    and leaves the copy behind when that process does not exit through
+    libc's exit: remove the ones sshd made whose process is gone.  An
+    empty pid file is a copy being made right now: keep it."""
+    for d in set(glob.glob("/tmp/pam.?")) - keep:
+        try:
+            with open(os.path.join(d, "pid")) as f:
+                pid = int(f.read().strip())
+        except (OSError, ValueError):
+            continue
+        try:
+            os.kill(pid, 0)
+            continue
+        except ProcessLookupError:
+            shutil.rmtree(d, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Env:
+    """Everything the test sets up, and its undoing."""
+
+    def __init__(self, builddir, srcdir, work):
+        self.builddir = builddir
+        self.srcdir = srcdir
+        self.work = work
+        self.crmauth = os.path.join(builddir, "tools/crmauth/crmauth")
+        self.conf = os.path.join(work, "pam_crm.conf")
+        self.pamd = os.path.join(work, "pam.d")
+        self.sshd_config = os.path.join(work, "sshd_config")
+        self.hostkey = os.path.join(work, "ssh_host_ed25519_key")
+        self.sshd_log = os.path.join(work, "sshd.log")
+        self.sshd_stderr = os.path.join(work, "sshd.stderr")
+        self.syslog = os.environ.get("CRM_TEST_SYSLOG") or \
+            os.path.join(work, "syslog")
+        self.port = None
+        self.sshd = None
+        self.created_user = False
+        self.pam_copies_before = set()
+
+    def module(self, name):
+        return os.path.join(self.builddir, "modules", "pam_crm_" + name,
+                            ".libs", "pam_crm_" + name + ".so")
+
+    # ---- pam-crm: configuration, database, user ----
+
+    def run_crmauth(self, *args, stdin=None, check=True):
+        proc = subprocess.run([self.crmauth, "--conf", self.conf] +
+                              list(args), input=stdin, capture_output=True,
+                              text=True, timeout=TIMEOUT, check=False)
+        if check and proc.returncode != 0:
+            raise Failure("crmauth %s: exit %d: %s" %
+                          (" ".join(args), proc.returncode, proc.stderr))
+        return proc
+
+    def setup_crm(self):
+        # nodelay: a refusal would otherwise wait two seconds.
+        with open(self.conf, "w") as f:
+            f.write("[global]\ndb = %s\nkeyfile = %s\n\n"
+                    "[lockout]\ndeny = %d\nunlock_time = 600\n"
+                    "nodelay = yes\n" %
+                    (os.path.join(self.work, "crm.db"),
+                     os.path.join(self.work, "pam_crm.key"), DENY))
+        self.run_crmauth("init")
+        self.run_crmauth("user", "add", USER, "--password-stdin",
+                         stdin=PASSWORD + "\n")
+
+    def setup_system_user(self):
+        # sshd refuses a name NSS does not know before PAM is asked.
+        if subprocess.run(["getent", "passwd", USER], capture_output=True,
+                          check=False).returncode == 0:
+            note("system user %s exists already: kept" % USER)
+            return
+        subprocess.run(["useradd", "-M", "-s", "/bin/sh", USER],
+                       check=True, timeout=TIMEOUT)
+        self.created_user = True
+
+    def failures(self):
+        out = self.run_crmauth("--json", "lockout", "show", USER).stdout
+        return sum(u.get("failures", 0) for u in json.loads(out)["users"])
+
+    def audit(self):
+        out = self.run_crmauth("--json", "audit", "--user", USER).stdout
+        return json.loads(out)
+
+    # ---- sshd ----
+
+    def write_pam_service(self):
+        """pam.d/sshd-crm as "sshd", with this build's modules."""
+        os.mkdir(self.pamd)
+        with open(os.path.join(self.srcdir, "pam.d", "sshd-crm")) as f:
+            lines = f.read().splitlines()
+        out = []
+        for line in lines:
+            words = line.split()
+            if words and not line.startswith("#"):
+                for i, word in enumerate(words):
+                    if word.startswith("pam_crm_") and word.endswith(".so"):
+                        words[i] = "%s conf=%s" % (
+                            self.module(word[len("pam_crm_"):-3]),
+                            self.conf)
+                line = " ".join(words)
+            out.append(line)
+        with open(os.path.join(self.pamd, "sshd"), "w") as f:
+            f.write("\n".join(out) + "\n")
+        with open(os.path.join(self.pamd, "other"), "w") as f:
+            for group in ("auth", "account", "password", "session"):
+                f.write("%s required pam_deny.so\n" % group)
+
+    def write_sshd_config(self):
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "",
+                        "-f", self.hostkey], check=True, timeout=TIMEOUT)
+        self.port = free_port()
+        with open(self.sshd_config, "w") as f:
+            f.write("""Port %d
+ListenAddress 127.0.0.1
+HostKey %s
+PidFile %s
+UsePAM yes
+KbdInteractiveAuthentication yes
+PasswordAuthentication no
+PubkeyAuthentication no
+AuthenticationMethods keyboard-interactive
+PermitRootLogin no
+UseDNS no
+StrictModes no
+LogLevel VERBOSE
+""" % (self.port, self.hostkey, os.path.join(self.work, "sshd.pid")))
+
+    def start_sshd(self):
+        os.makedirs("/run/sshd", mode=0o755, exist_ok=True)
+        env = dict(os.environ)
+        preload = [find_pam_wrapper()]
+        shim = os.path.join(self.builddir,
+                            "tests/common/.libs/syslog_shim.so")
+        if os.path.exists(shim):
+            # What the modules send to syslog lands in self.syslog.
+            preload.insert(0, shim)
+            env["CRM_TEST_SYSLOG"] = self.syslog
+        if os.environ.get("CRM_TEST_PRELOAD"):
+            # A sanitizer runtime for sanitized modules: it must come
+            # first.  No leak check in sshd's own processes.
+            preload.insert(0, os.environ["CRM_TEST_PRELOAD"])
+            env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") +
+                                   ":detect_leaks=0:"
+                                   "verify_asan_link_order=0").lstrip(":")
+        env["LD_PRELOAD"] = " ".join(preload)
+        self.pam_copies_before = set(glob.glob("/tmp/pam.?"))
+        env["PAM_WRAPPER"] = "1"
+        env["PAM_WRAPPER_SERVICE_DIR"] = self.pamd
+        # sshd re-executes itself by absolute path for each connection.
+        with open(self.sshd_stderr, "w") as err:
+            self.sshd = subprocess.Popen(
+                ["/usr/sbin/sshd", "-D", "-f", self.sshd_config,
+                 "-E", self.sshd_log],
+                env=env, stdin=subprocess.DEVNULL, stdout=err, stderr=err)
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            if self.sshd.poll() is not None:
+                raise Failure("sshd exited with %d at start" %
+                              self.sshd.returncode)
+            try:
+                with socket.create_connection(("127.0.0.1", self.port),
+                                              timeout=1):
+                    return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise Failure("sshd does not accept on port %d" %
+                                  self.port)
+                time.sleep(0.05)
+
+    def stop_sshd(self):
+        if self.sshd is None or self.sshd.poll() is not None:
+            return
+        self.sshd.terminate()
+        try:
+            self.sshd.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.sshd.kill()
+            self.sshd.wait(timeout=TIMEOUT)
+
+    def cleanup(self):
+        self.stop_sshd()
+        remove_pam_wrapper_copies(self.pam_copies_before)
+        if self.created_user:
+            subprocess.run(["userdel", USER], check=False, timeout=TIMEOUT)
+
+    def show_logs(self):
+        for title, path in (("sshd log", self.sshd_log),
+                            ("sshd stderr", self.sshd_stderr),
+                            ("module syslog", self.syslog)):
+            try:
+                with open(path, errors="replace") as f:
+                    text = f.read()
+            except OSError:
+                continue
+            if text:
+                note("---- %s (%s) ----" % (title, path))
+                for line in text.splitlines():
+                    note(line)
+
+
+def ssh_login(env, answers, bind=None, command="echo LOGGED-IN"):
+    """One ssh login to the test sshd as USER, keyboard-interactive.
+
+    answers: (prompt regex, answer) pairs, in the order the stack asks.
+    A prompt that does not come (the stack refused earlier) ends the
+    conversation.  Returns (exit status, everything ssh printed, seconds).
+    """
+    import pexpect
+
+    args = ["-F", "/dev/null", "-p", str(env.port),
+            "-o", "StrictHostKeyChecking=no",
+            "-o", "UserKnownHostsFile=/dev/null",
+            "-o", "LogLevel=ERROR",
+            "-o", "PreferredAuthentications=keyboard-interactive",
+            "-o", "NumberOfPasswordPrompts=1",
+            "-o", "ConnectTimeout=%d" % TIMEOUT]
+    if bind:
+        args += ["-b", bind]
+    args += ["%s@127.0.0.1" % USER, command]
+    start = time.monotonic()
+    child = pexpect.spawn("/usr/bin/ssh", args, timeout=TIMEOUT,
+                          encoding="utf-8", codec_errors="replace")
+    try:
+        for prompt, answer in answers:
+            if child.expect([prompt, pexpect.EOF]) != 0:
+                break
+            child.sendline(answer)
+        child.expect(pexpect.EOF)
+    except pexpect.TIMEOUT:
+        child.close(force=True)
+        raise Failure("ssh hung (%d s); it printed: %r" %
+                      (TIMEOUT, child.before))
+    child.close()
+    elapsed = time.monotonic() - start
+    status = child.exitstatus if child.exitstatus is not None else \
+        128 + (child.signalstatus or 0)
+    return status, child.before or "", elapsed
+
+
+def password(text):
+    """The answers of a login with this password (the only prompt of
+    pam.d/sshd-crm today)."""
+    return [(PASSWORD_PROMPT, text)]
+
+
+def expect_login(env, answers, bind=None, what="login"):
+    status, out, secs = ssh_login(env, answers, bind=bind)
+    note("%s: exit %d, %.2f s" % (what, status, secs))
+    if status != 0 or "LOGGED-IN" not in out:
+        raise Failure("%s refused (exit %d): %r" % (what, status, out))
+    return secs
+
+
+def expect_refusal(env, answers, bind=None, what="login"):
+    status, out, secs = ssh_login(env, answers, bind=bind)
+    note("%s: exit %d, %.2f s" % (what, status, secs))
+    if status == 0 or "LOGGED-IN" in out:
+        raise Failure("%s let in (exit %d): %r" % (what, status, out))
+    return secs
+
+
+def expect_equal(what, got, want):
+    if got != want:
+        raise Failure("%s: %r, expected %r" % (what, got, want))
+
+
+def audit_ids(env):
+    return {row["id"] for row in env.audit()}
+
+
+def new_audit_rows(env, before):
+    return [row for row in env.audit() if row["id"] not in before]
+
+
+# ---- the cases, in order: each starts where the one before left ----
+
+def right_password_logs_in(env):
+    expect_login(env, password(PASSWORD), what="right password")
+    expect_equal("failures after a good login", env.failures(), 0)
+
+
+def wrong_password_refused_and_counted(env):
+    expect_refusal(env, password("wrong-" + PASSWORD), what="wrong password")
+    expect_equal("failures after one wrong password", env.failures(), 1)
+
+
+def locked_after_deny_failures_until_reset(env):
+    for i in range(2, DENY + 1):
+        expect_refusal(env, password("wrong-%d" % i),
+                       what="wrong password %d" % i)
+    expect_equal("failures after %d wrong passwords" % DENY,
+                 env.failures(), DENY)
+    locked = json.loads(env.run_crmauth("--json", "lockout", "show",
+                                        USER).stdout)["users"]
+    if not any(u.get("locked") for u in locked):
+        raise Failure("not locked after %d failures: %r" % (DENY, locked))
+    before = audit_ids(env)
+    expect_refusal(env, password(PASSWORD), what="right password, locked")
+    rows = new_audit_rows(env, before)
+    # Refused by preauth: the lock is the reason, the password is never
+    # looked at, and nothing more is counted.
+    if not any(r["module"] == "pam_crm_lockout" and r["event"] == "locked"
+               and r["result"] == "deny" for r in rows) or \
+            any(r["module"] == "pam_crm_passwd" for r in rows):
+        raise Failure("locked refusal not audited as such: %r" % rows)
+    expect_equal("failures after a locked refusal", env.failures(), DENY)
+    env.run_crmauth("lockout", "reset", USER)
+    expect_login(env, password(PASSWORD), what="right password after reset")
+
+
+def audit_shows_the_source_address(env):
+    before = audit_ids(env)
+    expect_login(env, password(PASSWORD), bind="127.0.0.2",
+                 what="right password from 127.0.0.2")
+    new = new_audit_rows(env, before)
+    if not new:
+        raise Failure("no audit row for the login from 127.0.0.2")
+    for row in new:
+        note("audit: %s %s %s rhost=%s" % (row.get("module"),
+             row.get("event"), row.get("result"), row.get("rhost")))
+    if not any(row.get("rhost") == "127.0.0.2" for row in new):
+        raise Failure("audit rows of the login from 127.0.0.2 name "
+                      "another address: %r" % new)
+    if any(row.get("rhost") != "127.0.0.2" for row in new):
+        raise Failure("an audit row of that login names another "
+                      "address: %r" % new)
+
+
+CASES = [
+    right_password_logs_in,
+    wrong_password_refused_and_counted,
+    locked_after_deny_failures_until_reset,
+    audit_shows_the_source_address,
+]
+
+
+def main():
+    if os.geteuid() != 0:
+        print("test_sshd: SKIP: needs root (sshd, useradd, /run/sshd); "
+              "CI runs it as root", flush=True)
+        return 77
+    try:
+        import pexpect  # noqa: F401
+    except ImportError:
+        print("test_sshd: FAIL: python3-pexpect is not installed")
+        return 1
+    for prog in ("/usr/sbin/sshd", "/usr/bin/ssh", "/usr/bin/ssh-keygen"):
+        if not os.access(prog, os.X_OK):
+            print("test_sshd: FAIL: %s missing (openssh-server, "
+                  "openssh-client)" % prog)
+            return 1
+
+    builddir, srcdir = locate()
+    base = os.environ.get("CRM_TEST_WORK")
+    work = tempfile.mkdtemp(prefix="sshd-e2e.", dir=base)
+    env = Env(builddir, srcdir, work)
+    passed = failed = 0
+    start = time.monotonic()
+    try:
+        try:
+            env.setup_crm()
+            env.setup_system_user()
+            env.write_pam_service()
+            env.write_sshd_config()
+            env.start_sshd()
+            note("sshd on 127.0.0.1:%d, service %s/sshd" %
+                 (env.port, env.pamd))
+        except (Failure, OSError, subprocess.SubprocessError) as e:
+            print("not ok - set-up: %s" % e, flush=True)
+            env.show_logs()
+            return 1
+        for case in CASES:
+            try:
+                case(env)
+                print("ok - %s" % case.__name__, flush=True)
+                passed += 1
+            except Exception as e:  # each case reports, the rest still runs
+                print("not ok - %s: %s" % (case.__name__, e), flush=True)
+                if not isinstance(e, Failure):
+                    traceback.print_exc()
+                failed += 1
+                # Later cases build on this one's state: stop here.
+                break
+        if failed:
+            env.show_logs()
+    finally:
+        env.cleanup()
+        shutil.rmtree(work, ignore_errors=True)
+    note("%d of %d cases passed in %.1f s" %
+         (passed, len(CASES), time.monotonic() - start))
+    # The line .ci/run counts, as cmocka prints it.
+    if passed:
+        print("[  PASSED  ] %d test(s)." % passed)
+    if failed or passed != len(CASES):
+        print("[  FAILED  ] %d test(s)." % (len(CASES) - passed))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    sys.exit(main())
