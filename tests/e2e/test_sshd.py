@@ -16,6 +16,7 @@ Run by tests/run-test (make check); needs root (sshd, useradd).  Exit
 status 0 pass, 1 fail, 77 (skip) only when not root.
 """
 
+import collections
 import glob
 import json
 import os
@@ -281,12 +282,16 @@ LogLevel VERBOSE
                     note(line)
 
 
+Login = collections.namedtuple("Login", "status output asked seconds")
+
+
 def ssh_login(env, answers, bind=None, command="echo LOGGED-IN"):
     """One ssh login to the test sshd as USER, keyboard-interactive.
 
     answers: (prompt regex, answer) pairs, in the order the stack asks.
     A prompt that does not come (the stack refused earlier) ends the
-    conversation.  Returns (exit status, everything ssh printed, seconds).
+    conversation.  Returns a Login: ssh's exit status, everything it
+    printed, how many of the prompts came, and the seconds it took.
     """
     import pexpect
 
@@ -303,21 +308,30 @@ def ssh_login(env, answers, bind=None, command="echo LOGGED-IN"):
     start = time.monotonic()
     child = pexpect.spawn("/usr/bin/ssh", args, timeout=TIMEOUT,
                           encoding="utf-8", codec_errors="replace")
+    transcript = []
+    asked = 0
     try:
         for prompt, answer in answers:
-            if child.expect([prompt, pexpect.EOF]) != 0:
+            found = child.expect([prompt, pexpect.EOF])
+            transcript.append(child.before)
+            if found != 0:
                 break
+            transcript.append(child.after)
             child.sendline(answer)
-        child.expect(pexpect.EOF)
+            asked += 1
+        else:
+            child.expect(pexpect.EOF)
+            transcript.append(child.before)
     except pexpect.TIMEOUT:
+        transcript.append(child.before)
         child.close(force=True)
         raise Failure("ssh hung (%d s); it printed: %r" %
-                      (TIMEOUT, child.before))
+                      (TIMEOUT, "".join(transcript)))
     child.close()
     elapsed = time.monotonic() - start
     status = child.exitstatus if child.exitstatus is not None else \
         128 + (child.signalstatus or 0)
-    return status, child.before or "", elapsed
+    return Login(status, "".join(transcript), asked, elapsed)
 
 
 def password(text):
@@ -327,19 +341,26 @@ def password(text):
 
 
 def expect_login(env, answers, bind=None, what="login"):
-    status, out, secs = ssh_login(env, answers, bind=bind)
-    note("%s: exit %d, %.2f s" % (what, status, secs))
-    if status != 0 or "LOGGED-IN" not in out:
-        raise Failure("%s refused (exit %d): %r" % (what, status, out))
-    return secs
+    """A login that every prompt of answers was asked for, and that ran
+    the command."""
+    login = ssh_login(env, answers, bind=bind)
+    note("%s: exit %d, %.2f s" % (what, login.status, login.seconds))
+    if login.asked != len(answers):
+        raise Failure("%s: %d of %d prompts came: %r" %
+                      (what, login.asked, len(answers), login.output))
+    if login.status != 0 or "LOGGED-IN" not in login.output:
+        raise Failure("%s refused (exit %d): %r" %
+                      (what, login.status, login.output))
+    return login
 
 
 def expect_refusal(env, answers, bind=None, what="login"):
-    status, out, secs = ssh_login(env, answers, bind=bind)
-    note("%s: exit %d, %.2f s" % (what, status, secs))
-    if status == 0 or "LOGGED-IN" in out:
-        raise Failure("%s let in (exit %d): %r" % (what, status, out))
-    return secs
+    login = ssh_login(env, answers, bind=bind)
+    note("%s: exit %d, %.2f s" % (what, login.status, login.seconds))
+    if login.status == 0 or "LOGGED-IN" in login.output:
+        raise Failure("%s let in (exit %d): %r" %
+                      (what, login.status, login.output))
+    return login
 
 
 def expect_equal(what, got, want):
