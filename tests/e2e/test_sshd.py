@@ -17,6 +17,7 @@ status 0 pass, 1 fail, 77 (skip) only when not root.
 """
 
 import collections
+import fcntl
 import glob
 import json
 import os
@@ -30,6 +31,10 @@ import time
 import traceback
 
 USER = "crme2e"
+USER_COMMENT = "pam-crm e2e test"
+# Held for the whole run: two runs on one machine (two build trees) would
+# share the system user, and one would remove it under the other.
+LOCK_FILE = "/run/lock/pam-crm-e2e.lock"
 PASSWORD = "Crm-E2E-Horse-Battery-7"
 DENY = 3
 # Every wait is bounded: a hang fails the test instead of blocking CI.
@@ -148,12 +153,21 @@ class Env:
                          stdin=PASSWORD + "\n")
 
     def setup_system_user(self):
-        # sshd refuses a name NSS does not know before PAM is asked.
-        if subprocess.run(["getent", "passwd", USER], capture_output=True,
-                          check=False).returncode == 0:
-            note("system user %s exists already: kept" % USER)
+        # sshd refuses a name NSS does not know before PAM is asked.  A
+        # user that carries our comment was left by a run that was
+        # killed (the lock below says no other run is using it): take
+        # it over and remove it at the end.
+        entry = subprocess.run(["getent", "passwd", USER],
+                               capture_output=True, text=True, check=False)
+        if entry.returncode == 0:
+            if entry.stdout.split(":")[4:5] == [USER_COMMENT]:
+                note("system user %s left by an earlier run: reused" % USER)
+                self.created_user = True
+            else:
+                note("system user %s exists already: kept" % USER)
             return
-        subprocess.run(["useradd", "-M", "-s", "/bin/sh", USER],
+        subprocess.run(["useradd", "-M", "-s", "/bin/sh",
+                        "-c", USER_COMMENT, USER],
                        check=True, timeout=TIMEOUT)
         self.created_user = True
 
@@ -453,6 +467,19 @@ def main():
             print("test_sshd: FAIL: %s missing (openssh-server, "
                   "openssh-client)" % prog)
             return 1
+
+    lock = open(LOCK_FILE, "w")
+    deadline = time.monotonic() + 300
+    while True:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                print("test_sshd: FAIL: another run holds %s for 300 s" %
+                      LOCK_FILE)
+                return 1
+            time.sleep(0.2)
 
     builddir, srcdir = locate()
     base = os.environ.get("CRM_TEST_WORK")
