@@ -1,0 +1,626 @@
+#!/usr/bin/env python3
+"""SSH logins through a real sshd and the shipped pam.d/sshd-crm.
+
+The test starts /usr/sbin/sshd on a free port of 127.0.0.1 under
+pam_wrapper, with a private sshd_config, host key and PAM service
+directory whose "sshd" is pam.d/sshd-crm with this build's modules and a
+throw-away pam_crm.conf; nothing in /etc is read or changed, except that
+the system user the login needs (crme2e) is created with useradd when
+missing and removed again.  ssh is driven with pexpect, one prompt and
+answer at a time.  What a user notices is checked: the right password
+logs in, a wrong one is refused and counted, deny wrong ones lock the
+account until crmauth resets it, and the audit trail names the address
+the login came from.
+
+Run by tests/run-test (make check); needs root (sshd, useradd).  Exit
+status 0 pass, 1 fail, 77 (skip) only when not root.
+"""
+
+import collections
+import fcntl
+import glob
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import re
+import time
+import traceback
+
+USER = "crme2e"
+USER_COMMENT = "pam-crm e2e test"
+# Held for the whole run: two runs on one machine (two build trees) would
+# share the system user, and one would remove it under the other.
+LOCK_FILE = "/run/lock/pam-crm-e2e.lock"
+PASSWORD = "Crm-E2E-Horse-Battery-7"
+DENY = 3
+# Every wait is bounded: a hang fails the test instead of blocking CI.
+TIMEOUT = 20
+# What pam_get_authtok asks, as sshd's keyboard-interactive shows it
+# ("(crme2e@127.0.0.1) Password: ").
+PASSWORD_PROMPT = r"Password: ?"
+# pam_crm_totp's prompt.
+CODE_PROMPT = r"Verification code: ?"
+# The address inside trusted_nets: from there no code is asked.
+TRUSTED = "127.0.0.2"
+
+
+class Failure(Exception):
+    pass
+
+
+def note(text):
+    print("# " + text, flush=True)
+
+
+def locate():
+    """The build tree, the source tree and the tools the test uses."""
+    builddir = os.environ.get("CRM_TEST_BUILDDIR") or \
+        os.environ.get("abs_top_builddir")
+    srcdir = os.environ.get("CRM_TEST_SRCDIR") or \
+        os.environ.get("abs_top_srcdir")
+    if not builddir or not srcdir:
+        here = os.path.dirname(os.path.abspath(__file__))
+        builddir = srcdir = os.path.dirname(os.path.dirname(here))
+    return os.path.abspath(builddir), os.path.abspath(srcdir)
+
+
+def find_pam_wrapper():
+    path = os.environ.get("CRM_TEST_PAM_WRAPPER")
+    if path and os.path.exists(path):
+        return path
+    out = subprocess.run(["ldconfig", "-p"], capture_output=True,
+                         text=True, check=False).stdout
+    for line in out.splitlines():
+        if line.strip().startswith("libpam_wrapper.so ") and "=>" in line:
+            return line.split("=>", 1)[1].strip()
+    raise Failure("libpam_wrapper.so not found (apt-get install "
+                  "libpam-wrapper)")
+
+
+def remove_pam_wrapper_copies(keep):
+    """pam_wrapper copies the service directory to /tmp/pam.X in each
+    process that loads it (sshd re-executes itself for every connection)
+    and leaves the copy behind when that process does not exit through
+    libc's exit: remove the ones sshd made whose process is gone.  An
+    empty pid file is a copy being made right now: keep it."""
+    for d in set(glob.glob("/tmp/pam.?")) - keep:
+        try:
+            with open(os.path.join(d, "pid")) as f:
+                pid = int(f.read().strip())
+        except (OSError, ValueError):
+            continue
+        try:
+            os.kill(pid, 0)
+            continue
+        except ProcessLookupError:
+            shutil.rmtree(d, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Env:
+    """Everything the test sets up, and its undoing."""
+
+    def __init__(self, builddir, srcdir, work):
+        self.builddir = builddir
+        self.srcdir = srcdir
+        self.work = work
+        self.crmauth = os.path.join(builddir, "tools/crmauth/crmauth")
+        self.conf = os.path.join(work, "pam_crm.conf")
+        self.pamd = os.path.join(work, "pam.d")
+        self.sshd_config = os.path.join(work, "sshd_config")
+        self.hostkey = os.path.join(work, "ssh_host_ed25519_key")
+        self.sshd_log = os.path.join(work, "sshd.log")
+        self.sshd_stderr = os.path.join(work, "sshd.stderr")
+        self.syslog = os.environ.get("CRM_TEST_SYSLOG") or \
+            os.path.join(work, "syslog")
+        self.port = None
+        self.sshd = None
+        self.created_user = False
+        self.pam_copies_before = set()
+
+    def module(self, name):
+        return os.path.join(self.builddir, "modules", "pam_crm_" + name,
+                            ".libs", "pam_crm_" + name + ".so")
+
+    # ---- pam-crm: configuration, database, user ----
+
+    def run_crmauth(self, *args, stdin=None, check=True):
+        proc = subprocess.run([self.crmauth, "--conf", self.conf] +
+                              list(args), input=stdin, capture_output=True,
+                              text=True, timeout=TIMEOUT, check=False)
+        if check and proc.returncode != 0:
+            raise Failure("crmauth %s: exit %d: %s" %
+                          (" ".join(args), proc.returncode, proc.stderr))
+        return proc
+
+    def setup_crm(self):
+        # nodelay: a refusal would otherwise wait two seconds.
+        with open(self.conf, "w") as f:
+            f.write("[global]\ndb = %s\nkeyfile = %s\n\n"
+                    "[lockout]\ndeny = %d\nunlock_time = 600\n"
+                    "nodelay = yes\n\n"
+                    "[totp]\nnodelay = yes\ntrusted_nets = %s/32\n" %
+                    (os.path.join(self.work, "crm.db"),
+                     os.path.join(self.work, "pam_crm.key"), DENY, TRUSTED))
+        self.run_crmauth("init")
+        self.run_crmauth("user", "add", USER, "--password-stdin",
+                         stdin=PASSWORD + "\n")
+        self.enroll_totp()
+
+    def enroll_totp(self):
+        """crmauth totp enroll on a terminal, as an administrator runs
+        it: the QR code is drawn (half blocks on a fixed white
+        background, readable on dark and light terminals) and the URI
+        printed; the secret is what the user's app would scan.  A
+        one-second period lets each login of the test use a step of its
+        own (a step once used is refused)."""
+        import pexpect
+
+        child = pexpect.spawn(self.crmauth, ["--conf", self.conf, "totp",
+                              "enroll", USER, "--period", "1"],
+                              timeout=TIMEOUT, encoding="utf-8")
+        child.expect(pexpect.EOF)
+        child.close()
+        out = child.before
+        if child.exitstatus != 0:
+            raise Failure("totp enroll: exit %s: %r" %
+                          (child.exitstatus, out))
+        if "\x1b[30;47m" not in out or "\u2580" not in out and \
+                "\u2584" not in out and "\u2588" not in out:
+            raise Failure("totp enroll drew no QR code on the terminal: %r"
+                          % out[:300])
+        match = re.search(r"otpauth://totp/[^\s]*secret=([A-Z2-7]+)", out)
+        if not match:
+            raise Failure("totp enroll printed no otpauth URI: %r" % out)
+        self.secret = match.group(1)
+        self.last_code_second = 0
+        # Pending until a first code: confirm it as the user would.
+        self.run_crmauth("totp", "confirm", USER, self.code())
+
+    def code(self):
+        """The code oathtool computes from the enrolled secret, for a
+        second no earlier code of this test used."""
+        while int(time.time()) <= self.last_code_second:
+            time.sleep(0.05)
+        now = int(time.time())
+        self.last_code_second = now
+        proc = subprocess.run(["oathtool", "--totp", "--base32",
+                               "--time-step-size=1s", "--now=@%d" % now,
+                               self.secret], capture_output=True, text=True,
+                              timeout=TIMEOUT, check=True)
+        return proc.stdout.strip()
+
+    def setup_system_user(self):
+        # sshd refuses a name NSS does not know before PAM is asked.  A
+        # user that carries our comment was left by a run that was
+        # killed (the lock below says no other run is using it): take
+        # it over and remove it at the end.
+        entry = subprocess.run(["getent", "passwd", USER],
+                               capture_output=True, text=True, check=False)
+        if entry.returncode == 0:
+            if entry.stdout.split(":")[4:5] == [USER_COMMENT]:
+                note("system user %s left by an earlier run: reused" % USER)
+                self.created_user = True
+            else:
+                note("system user %s exists already: kept" % USER)
+            return
+        subprocess.run(["useradd", "-M", "-s", "/bin/sh",
+                        "-c", USER_COMMENT, USER],
+                       check=True, timeout=TIMEOUT)
+        self.created_user = True
+
+    def failures(self):
+        out = self.run_crmauth("--json", "lockout", "show", USER).stdout
+        return sum(u.get("failures", 0) for u in json.loads(out)["users"])
+
+    def audit(self):
+        out = self.run_crmauth("--json", "audit", "--user", USER).stdout
+        return json.loads(out)
+
+    # ---- sshd ----
+
+    def write_pam_service(self):
+        """pam.d/sshd-crm as "sshd", with this build's modules."""
+        os.mkdir(self.pamd)
+        with open(os.path.join(self.srcdir, "pam.d", "sshd-crm")) as f:
+            lines = f.read().splitlines()
+        out = []
+        for line in lines:
+            words = line.split()
+            if words and not line.startswith("#"):
+                for i, word in enumerate(words):
+                    if word.startswith("pam_crm_") and word.endswith(".so"):
+                        words[i] = "%s conf=%s" % (
+                            self.module(word[len("pam_crm_"):-3]),
+                            self.conf)
+                line = " ".join(words)
+            out.append(line)
+        with open(os.path.join(self.pamd, "sshd"), "w") as f:
+            f.write("\n".join(out) + "\n")
+        with open(os.path.join(self.pamd, "other"), "w") as f:
+            for group in ("auth", "account", "password", "session"):
+                f.write("%s required pam_deny.so\n" % group)
+
+    def write_sshd_config(self):
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "",
+                        "-f", self.hostkey], check=True, timeout=TIMEOUT)
+        self.port = free_port()
+        with open(self.sshd_config, "w") as f:
+            f.write("""Port %d
+ListenAddress 127.0.0.1
+HostKey %s
+PidFile %s
+UsePAM yes
+KbdInteractiveAuthentication yes
+PasswordAuthentication no
+PubkeyAuthentication no
+AuthenticationMethods keyboard-interactive
+PermitRootLogin no
+UseDNS no
+StrictModes no
+LogLevel VERBOSE
+""" % (self.port, self.hostkey, os.path.join(self.work, "sshd.pid")))
+
+    def start_sshd(self):
+        os.makedirs("/run/sshd", mode=0o755, exist_ok=True)
+        env = dict(os.environ)
+        preload = [find_pam_wrapper()]
+        shim = os.path.join(self.builddir,
+                            "tests/common/.libs/syslog_shim.so")
+        if os.path.exists(shim):
+            # What the modules send to syslog lands in self.syslog.
+            preload.insert(0, shim)
+            env["CRM_TEST_SYSLOG"] = self.syslog
+        if os.environ.get("CRM_TEST_PRELOAD"):
+            # A sanitizer runtime for sanitized modules: it must come
+            # first.  No leak check in sshd's own processes.
+            preload.insert(0, os.environ["CRM_TEST_PRELOAD"])
+            env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") +
+                                   ":detect_leaks=0:"
+                                   "verify_asan_link_order=0").lstrip(":")
+        env["LD_PRELOAD"] = " ".join(preload)
+        self.pam_copies_before = set(glob.glob("/tmp/pam.?"))
+        env["PAM_WRAPPER"] = "1"
+        env["PAM_WRAPPER_SERVICE_DIR"] = self.pamd
+        # sshd re-executes itself by absolute path for each connection.
+        with open(self.sshd_stderr, "w") as err:
+            self.sshd = subprocess.Popen(
+                ["/usr/sbin/sshd", "-D", "-f", self.sshd_config,
+                 "-E", self.sshd_log],
+                env=env, stdin=subprocess.DEVNULL, stdout=err, stderr=err)
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            if self.sshd.poll() is not None:
+                raise Failure("sshd exited with %d at start" %
+                              self.sshd.returncode)
+            try:
+                with socket.create_connection(("127.0.0.1", self.port),
+                                              timeout=1):
+                    return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise Failure("sshd does not accept on port %d" %
+                                  self.port)
+                time.sleep(0.05)
+
+    def stop_sshd(self):
+        if self.sshd is None or self.sshd.poll() is not None:
+            return
+        self.sshd.terminate()
+        try:
+            self.sshd.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.sshd.kill()
+            self.sshd.wait(timeout=TIMEOUT)
+
+    def cleanup(self):
+        self.stop_sshd()
+        remove_pam_wrapper_copies(self.pam_copies_before)
+        if self.created_user:
+            subprocess.run(["userdel", USER], check=False, timeout=TIMEOUT)
+
+    def show_logs(self):
+        for title, path in (("sshd log", self.sshd_log),
+                            ("sshd stderr", self.sshd_stderr),
+                            ("module syslog", self.syslog)):
+            try:
+                with open(path, errors="replace") as f:
+                    text = f.read()
+            except OSError:
+                continue
+            if text:
+                note("---- %s (%s) ----" % (title, path))
+                for line in text.splitlines():
+                    note(line)
+
+
+Login = collections.namedtuple("Login", "status output asked seconds")
+
+
+def ssh_login(env, answers, bind=None, command="echo LOGGED-IN"):
+    """One ssh login to the test sshd as USER, keyboard-interactive.
+
+    answers: (prompt regex, answer) pairs, in the order the stack asks.
+    A prompt that does not come (the stack refused earlier) ends the
+    conversation.  Returns a Login: ssh's exit status, everything it
+    printed, how many of the prompts came, and the seconds it took.
+    """
+    import pexpect
+
+    args = ["-F", "/dev/null", "-p", str(env.port),
+            "-o", "StrictHostKeyChecking=no",
+            "-o", "UserKnownHostsFile=/dev/null",
+            "-o", "LogLevel=ERROR",
+            "-o", "PreferredAuthentications=keyboard-interactive",
+            "-o", "NumberOfPasswordPrompts=1",
+            "-o", "ConnectTimeout=%d" % TIMEOUT]
+    if bind:
+        args += ["-b", bind]
+    args += ["%s@127.0.0.1" % USER, command]
+    start = time.monotonic()
+    child = pexpect.spawn("/usr/bin/ssh", args, timeout=TIMEOUT,
+                          encoding="utf-8", codec_errors="replace")
+    transcript = []
+    asked = 0
+    try:
+        for prompt, answer in answers:
+            found = child.expect([prompt, pexpect.EOF])
+            transcript.append(child.before)
+            if found != 0:
+                break
+            transcript.append(child.after)
+            # A callable is asked at the prompt: a code of this moment.
+            child.sendline(answer() if callable(answer) else answer)
+            asked += 1
+        else:
+            child.expect(pexpect.EOF)
+            transcript.append(child.before)
+    except pexpect.TIMEOUT:
+        transcript.append(child.before)
+        child.close(force=True)
+        raise Failure("ssh hung (%d s); it printed: %r" %
+                      (TIMEOUT, "".join(transcript)))
+    child.close()
+    elapsed = time.monotonic() - start
+    status = child.exitstatus if child.exitstatus is not None else \
+        128 + (child.signalstatus or 0)
+    return Login(status, "".join(transcript), asked, elapsed)
+
+
+def password(text):
+    """The answers of a login that stops at the password (a wrong one,
+    or a trusted network: no code asked)."""
+    return [(PASSWORD_PROMPT, text)]
+
+
+def password_and_code(env, text, code=None):
+    """The password, then the code (by default the app's current one)."""
+    return [(PASSWORD_PROMPT, text), (CODE_PROMPT, code or env.code)]
+
+
+def expect_login(env, answers, bind=None, what="login"):
+    """A login that every prompt of answers was asked for, and that ran
+    the command."""
+    login = ssh_login(env, answers, bind=bind)
+    note("%s: exit %d, %.2f s" % (what, login.status, login.seconds))
+    if login.asked != len(answers):
+        raise Failure("%s: %d of %d prompts came: %r" %
+                      (what, login.asked, len(answers), login.output))
+    if login.status != 0 or "LOGGED-IN" not in login.output:
+        raise Failure("%s refused (exit %d): %r" %
+                      (what, login.status, login.output))
+    return login
+
+
+def expect_refusal(env, answers, bind=None, what="login"):
+    login = ssh_login(env, answers, bind=bind)
+    note("%s: exit %d, %.2f s" % (what, login.status, login.seconds))
+    if login.status == 0 or "LOGGED-IN" in login.output:
+        raise Failure("%s let in (exit %d): %r" %
+                      (what, login.status, login.output))
+    return login
+
+
+def expect_equal(what, got, want):
+    if got != want:
+        raise Failure("%s: %r, expected %r" % (what, got, want))
+
+
+def audit_ids(env):
+    return {row["id"] for row in env.audit()}
+
+
+def new_audit_rows(env, before):
+    return [row for row in env.audit() if row["id"] not in before]
+
+
+# ---- the cases, in order: each starts where the one before left ----
+
+def right_password_and_code_log_in(env):
+    expect_login(env, password_and_code(env, PASSWORD),
+                 what="right password and code")
+    expect_equal("failures after a good login", env.failures(), 0)
+
+
+def wrong_or_replayed_code_refused_and_counted(env):
+    login = expect_refusal(env, password_and_code(env, PASSWORD, "000000"),
+                           what="right password, wrong code")
+    if login.asked != 2:
+        raise Failure("the code was not asked for: %r" % login.output)
+    expect_equal("failures after a wrong code", env.failures(), 1)
+    used = []
+
+    def remember():
+        used.append(env.code())
+        return used[-1]
+    expect_login(env, password_and_code(env, PASSWORD, remember),
+                 what="right password and code")
+    expect_equal("failures after a good login", env.failures(), 0)
+    before = audit_ids(env)
+    expect_refusal(env, password_and_code(env, PASSWORD, used[0]),
+                   what="the same code again")
+    if not any(r["event"] == "totp_replay"
+               for r in new_audit_rows(env, before)):
+        raise Failure("replayed code not audited as totp_replay")
+    expect_equal("failures after a replayed code", env.failures(), 1)
+    expect_login(env, password_and_code(env, PASSWORD),
+                 what="right password and a fresh code")
+
+
+def wrong_password_refused_and_counted(env):
+    expect_refusal(env, password("wrong-" + PASSWORD), what="wrong password")
+    expect_equal("failures after one wrong password", env.failures(), 1)
+
+
+def locked_after_deny_failures_until_reset(env):
+    for i in range(2, DENY + 1):
+        expect_refusal(env, password("wrong-%d" % i),
+                       what="wrong password %d" % i)
+    expect_equal("failures after %d wrong passwords" % DENY,
+                 env.failures(), DENY)
+    locked = json.loads(env.run_crmauth("--json", "lockout", "show",
+                                        USER).stdout)["users"]
+    if not any(u.get("locked") for u in locked):
+        raise Failure("not locked after %d failures: %r" % (DENY, locked))
+    before = audit_ids(env)
+    expect_refusal(env, password_and_code(env, PASSWORD),
+                   what="right password, locked")
+    rows = new_audit_rows(env, before)
+    # Refused by preauth: the lock is the reason, the password is never
+    # looked at, and nothing more is counted.
+    if not any(r["module"] == "pam_crm_lockout" and r["event"] == "locked"
+               and r["result"] == "deny" for r in rows) or \
+            any(r["module"] == "pam_crm_passwd" for r in rows):
+        raise Failure("locked refusal not audited as such: %r" % rows)
+    expect_equal("failures after a locked refusal", env.failures(), DENY)
+    env.run_crmauth("lockout", "reset", USER)
+    expect_login(env, password_and_code(env, PASSWORD),
+                 what="right password and code after reset")
+
+
+def trusted_network_skips_the_code(env):
+    """From 127.0.0.2 (trusted_nets) the password alone logs in, and
+    every audit row of that login names that address."""
+    before = audit_ids(env)
+    login = expect_login(env, password(PASSWORD), bind=TRUSTED,
+                         what="right password from 127.0.0.2")
+    if re.search(CODE_PROMPT, login.output):
+        raise Failure("a code was asked from the trusted network: %r" %
+                      login.output)
+    new = new_audit_rows(env, before)
+    if not new:
+        raise Failure("no audit row for the login from 127.0.0.2")
+    for row in new:
+        note("audit: %s %s %s rhost=%s" % (row.get("module"),
+             row.get("event"), row.get("result"), row.get("rhost")))
+    if not any(row.get("rhost") == "127.0.0.2" for row in new):
+        raise Failure("audit rows of the login from 127.0.0.2 name "
+                      "another address: %r" % new)
+    if any(row.get("rhost") != "127.0.0.2" for row in new):
+        raise Failure("an audit row of that login names another "
+                      "address: %r" % new)
+    if not any(row.get("event") == "totp_skipped_trusted_net"
+               for row in new):
+        raise Failure("no totp_skipped_trusted_net row: %r" % new)
+
+
+CASES = [
+    right_password_and_code_log_in,
+    wrong_or_replayed_code_refused_and_counted,
+    wrong_password_refused_and_counted,
+    locked_after_deny_failures_until_reset,
+    trusted_network_skips_the_code,
+]
+
+
+def main():
+    if os.geteuid() != 0:
+        print("test_sshd: SKIP: needs root (sshd, useradd, /run/sshd); "
+              "CI runs it as root", flush=True)
+        return 77
+    try:
+        import pexpect  # noqa: F401
+    except ImportError:
+        print("test_sshd: FAIL: python3-pexpect is not installed")
+        return 1
+    for prog in ("/usr/sbin/sshd", "/usr/bin/ssh", "/usr/bin/ssh-keygen"):
+        if not os.access(prog, os.X_OK):
+            print("test_sshd: FAIL: %s missing (openssh-server, "
+                  "openssh-client)" % prog)
+            return 1
+
+    lock = open(LOCK_FILE, "w")
+    deadline = time.monotonic() + 300
+    while True:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                print("test_sshd: FAIL: another run holds %s for 300 s" %
+                      LOCK_FILE)
+                return 1
+            time.sleep(0.2)
+
+    builddir, srcdir = locate()
+    base = os.environ.get("CRM_TEST_WORK")
+    work = tempfile.mkdtemp(prefix="sshd-e2e.", dir=base)
+    env = Env(builddir, srcdir, work)
+    passed = failed = 0
+    start = time.monotonic()
+    try:
+        try:
+            env.setup_crm()
+            env.setup_system_user()
+            env.write_pam_service()
+            env.write_sshd_config()
+            env.start_sshd()
+            note("sshd on 127.0.0.1:%d, service %s/sshd" %
+                 (env.port, env.pamd))
+        except (Failure, OSError, subprocess.SubprocessError) as e:
+            print("not ok - set-up: %s" % e, flush=True)
+            env.show_logs()
+            return 1
+        for case in CASES:
+            try:
+                case(env)
+                print("ok - %s" % case.__name__, flush=True)
+                passed += 1
+            except Exception as e:  # each case reports, the rest still runs
+                print("not ok - %s: %s" % (case.__name__, e), flush=True)
+                if not isinstance(e, Failure):
+                    traceback.print_exc()
+                failed += 1
+                # Later cases build on this one's state: stop here.
+                break
+        if failed:
+            env.show_logs()
+    finally:
+        env.cleanup()
+        shutil.rmtree(work, ignore_errors=True)
+    note("%d of %d cases passed in %.1f s" %
+         (passed, len(CASES), time.monotonic() - start))
+    # The line .ci/run counts, as cmocka prints it.
+    if passed:
+        print("[  PASSED  ] %d test(s)." % passed)
+    if failed or passed != len(CASES):
+        print("[  FAILED  ] %d test(s)." % (len(CASES) - passed))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    sys.exit(main())
