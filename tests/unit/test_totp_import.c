@@ -343,6 +343,14 @@ google_options_and_spellings(void **state)
 	assert_int_equal(imp.entries[0].window, 0);
 	assert_int_equal(imp.entries[0].disallow_reuse, 0);
 	crm_import_free(&imp);
+
+	/* An even window tries one more code ahead than behind: each side
+	 * we take the smaller, never widening what the user had. */
+	assert_int_equal(google(SECRET_B32 "\n\" TOTP_AUTH\n"
+				"\" WINDOW_SIZE 4\n", &imp, &dropped, err,
+				sizeof(err)), CRM_OK);
+	assert_int_equal(imp.entries[0].window, 1);
+	crm_import_free(&imp);
 }
 
 static void
