@@ -43,10 +43,11 @@ cflags="-g -O1 -fno-omit-frame-pointer $san -I$srcdir/lib -I$builddir \
 	$(pkg-config --cflags sqlite3 libcrypto inih libcrypt)"
 libs=$(pkg-config --libs sqlite3 libcrypto inih libcrypt)
 
-# lib/ once, instrumented for coverage but without libFuzzer's main.
+# lib/ once, instrumented for coverage but without libFuzzer's main.  Of
+# the tools' lib/cli/, only the parsers: the rest reads a terminal.
 objs=
 for src in "$srcdir"/lib/core/*.c "$srcdir"/lib/store/*.c \
-	   "$srcdir"/lib/decide/*.c; do
+	   "$srcdir"/lib/decide/*.c "$srcdir"/lib/cli/totp_import.c; do
 	obj=$out/obj/$(basename "$(dirname "$src")")_$(basename "$src" .c).o
 	if [ ! -e "$obj" ] || [ "$src" -nt "$obj" ]; then
 		# shellcheck disable=SC2086
