@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -643,6 +644,143 @@ a_changed_or_moved_seed_fails_closed(void **state)
 	assert_int_equal(fx_audit_count(&fx, "sa", "totp_ok"), 0);
 }
 
+/* ---- migration from pam_oath and google-authenticator ---- */
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Whether a login with the password alone passes without a code being
+ * asked: the user has no enrolment. */
+static int
+not_enrolled(const char *user)
+{
+	struct login l;
+
+	login_code(user, NULL, "192.0.2.10", &l);
+	return l.auth_rc == PAM_SUCCESS &&
+	       strstr(l.prompts, "Verification") == NULL;
+}
+
+static void
+a_pam_oath_usersfile_imports_and_its_codes_log_in(void **state)
+{
+	/* RFC 6238's SHA1 seed, and another, as pam_oath keeps them. */
+	static const char file_text[] =
+		"# pam_oath users\n"
+		"HOTP/T30 imp1 - 3132333435363738393031323334353637383930\n"
+		"\n"
+		"HOTP/T60/8 imp2 - 00112233445566778899aabbccddeeff00112233 "
+		"12 123456 2026-01-01T00:00:00L\n";
+	struct seed s1, s2;
+	char path[PATH_MAX], code[16];
+
+	add_user("imp1");
+	add_user("imp2");
+	snprintf(path, sizeof(path), "%s/users.oath", fx.work);
+	write_file(path, file_text);
+	assert_int_equal(fx_crmauth(&fx, NULL, NULL, 0, "totp", "import",
+				    "--oath-usersfile", path, NULL), 0);
+	assert_int_equal(fx_audit_count(&fx, NULL, "admin:totp_import"), 1);
+	memset(&s1, 0, sizeof(s1));
+	memcpy(s1.secret, "12345678901234567890", 20);
+	s1.len = 20;
+	s1.digits = 6;
+	s1.period = 30;
+	memset(&s2, 0, sizeof(s2));
+	memcpy(s2.secret, "\x00\x11\x22\x33\x44\x55\x66\x77\x88\x99"
+	       "\xaa\xbb\xcc\xdd\xee\xff\x00\x11\x22\x33", 20);
+	s2.len = 20;
+	s2.digits = 8;
+	s2.period = 60;
+	/* Imported confirmed (in use for years): a code logs in, and no
+	 * code is no login. */
+	code_at(&s1, 0, code);
+	assert_int_equal(login_rc("imp1", code), PAM_SUCCESS);
+	assert_int_equal(login_rc("imp1", ""), PAM_AUTH_ERR);
+	code_at(&s2, 0, code);
+	assert_int_equal(strlen(code), 8);
+	assert_int_equal(login_rc("imp2", code), PAM_SUCCESS);
+}
+
+static void
+a_google_authenticator_file_imports_with_its_scratch_codes(void **state)
+{
+	static const char file_text[] =
+		"GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\n"
+		"\" RATE_LIMIT 3 30 1798761600\n"
+		"\" WINDOW_SIZE 17\n"
+		"\" DISALLOW_REUSE\n"
+		"\" TOTP_AUTH\n"
+		"11223344\n"
+		"55667788\n";
+	struct seed s;
+	char path[PATH_MAX], code[16];
+
+	add_user("gimp");
+	snprintf(path, sizeof(path), "%s/google_authenticator", fx.work);
+	write_file(path, file_text);
+	assert_int_equal(fx_crmauth(&fx, NULL, NULL, 0, "totp", "import",
+				    "--google-authenticator", path, "gimp",
+				    NULL), 0);
+	memset(&s, 0, sizeof(s));
+	memcpy(s.secret, "12345678901234567890", 20);
+	s.len = 20;
+	s.digits = 6;
+	s.period = 30;
+	code_at(&s, 0, code);
+	assert_int_equal(login_rc("gimp", code), PAM_SUCCESS);
+	/* Its scratch codes are recovery codes: each once. */
+	assert_int_equal(login_rc("gimp", "55667788"), PAM_SUCCESS);
+	assert_int_equal(login_rc("gimp", "55667788"), PAM_AUTH_ERR);
+	assert_int_equal(fx_audit_count(&fx, "gimp", "recovery_used"), 1);
+}
+
+static void
+a_failed_import_imports_nothing(void **state)
+{
+	char path[PATH_MAX], out[4096];
+	long imports = fx_audit_count(&fx, NULL, "admin:totp_import");
+
+	add_user("good1");
+	add_user("good2");
+	snprintf(path, sizeof(path), "%s/bad.oath", fx.work);
+	/* A line the parser refuses: nothing is stored. */
+	write_file(path,
+		   "HOTP/T30 good1 - 3132333435363738393031323334353637383930\n"
+		   "HOTP/E good2 - 3132333435363738393031323334353637383930\n");
+	assert_int_equal(fx_crmauth(&fx, NULL, out, sizeof(out), "totp",
+				    "import", "--oath-usersfile", path, NULL), 1);
+	/* A line the store refuses (no such account) after a good one:
+	 * the good one is rolled back with it. */
+	write_file(path,
+		   "HOTP/T30 good1 - 3132333435363738393031323334353637383930\n"
+		   "HOTP/T30 nosuch - 3132333435363738393031323334353637383930\n");
+	assert_int_equal(fx_crmauth(&fx, NULL, out, sizeof(out), "totp",
+				    "import", "--oath-usersfile", path, NULL), 1);
+	assert_true(not_enrolled("good1"));
+	assert_true(not_enrolled("good2"));
+	assert_int_equal(fx_audit_count(&fx, NULL, "admin:totp_import"),
+			 imports);
+	/* An enrolment in use is not replaced by an import. */
+	write_file(path,
+		   "HOTP/T30 good1 - 3132333435363738393031323334353637383930\n");
+	assert_int_equal(fx_crmauth(&fx, NULL, out, sizeof(out), "totp",
+				    "import", "--oath-usersfile", path, NULL), 0);
+	write_file(path,
+		   "HOTP/T30 good2 - 3132333435363738393031323334353637383930\n"
+		   "HOTP/T30 good1 - 00112233445566778899aabbccddeeff00112233\n");
+	assert_int_equal(fx_crmauth(&fx, NULL, out, sizeof(out), "totp",
+				    "import", "--oath-usersfile", path, NULL), 1);
+	assert_true(not_enrolled("good2"));
+}
+
 /* ---- secrets never logged ---- */
 
 static void
@@ -693,6 +831,9 @@ main(void)
 		cmocka_unit_test(concat_cuts_the_code_off_the_password),
 		cmocka_unit_test(a_changed_or_moved_seed_fails_closed),
 		cmocka_unit_test(codes_and_seeds_never_reach_the_log),
+		cmocka_unit_test(a_pam_oath_usersfile_imports_and_its_codes_log_in),
+		cmocka_unit_test(a_google_authenticator_file_imports_with_its_scratch_codes),
+		cmocka_unit_test(a_failed_import_imports_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -30,6 +30,7 @@ static const char usage_text[] =
 "  totp enroll NAME [--algorithm A] [--digits N] [--period S]\n"
 "  totp confirm NAME CODE | totp verify NAME CODE\n"
 "  totp disable|recovery NAME\n"
+"  totp import (--oath-usersfile FILE | --google-authenticator FILE USER)\n"
 "  lockout show [USER] | lockout reset (USER | --rhost ADDR)\n"
 "  audit [--user U] [--event E] [--since TIME] | audit verify [--witness FILE]\n"
 "\n"

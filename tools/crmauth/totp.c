@@ -12,6 +12,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "cli/totp_import.h"
 #include "core/crypto.h"
 #include "core/otpauth.h"
 #include "core/qr.h"
@@ -410,6 +415,254 @@ totp_disable(struct crmauth *ca, int argc, char **argv)
 	return ca_change(ca, &change);
 }
 
+/* ---- import ---- */
+
+/* A usersfile of a million users is some 60 MB; anything past this is
+ * not one. */
+#define IMPORT_FILE_MAX (256L * 1024 * 1024)
+
+/* The whole file, NUL-terminated; its bytes are secrets: the caller
+ * cleanses them. */
+static int
+read_secret_file(const char *path, char **out, size_t *len)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t got = 0;
+	ssize_t n;
+	int fd, rc = CRM_OK;
+
+	*out = NULL;
+	*len = 0;
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		ca_warn("%s: %s", path, strerror(errno));
+		return CRM_NOTFOUND;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size > IMPORT_FILE_MAX) {
+		ca_warn("%s: not a regular file of at most %ld bytes", path,
+			IMPORT_FILE_MAX);
+		close(fd);
+		return CRM_INVALID;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (buf == NULL) {
+		close(fd);
+		return CRM_ENOMEM;
+	}
+	while (got < (size_t)st.st_size) {
+		n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			ca_warn("%s: %s", path, n < 0 ? strerror(errno)
+						      : "changed while read");
+			rc = CRM_INVALID;
+			break;
+		}
+		got += (size_t)n;
+	}
+	close(fd);
+	if (rc != CRM_OK) {
+		crm_cleanse(buf, got);
+		free(buf);
+		return rc;
+	}
+	buf[got] = '\0';
+	*out = buf;
+	*len = got;
+	return CRM_OK;
+}
+
+struct import {
+	struct crm_import imp;
+	const char *path;
+	const char *format;		/* for messages and the audit row */
+	const struct crm_import_entry *failed;	/* the entry refused */
+	int failed_status;
+	struct crm_totp_opts opts;
+};
+
+static int
+import_apply(struct crmauth *ca, struct ca_change *change)
+{
+	struct import *im = change->arg;
+	const char *codes[CRM_IMPORT_RECOVERY_MAX];
+	struct crm_totp existing;
+	size_t i, j, codes_total = 0;
+	int rc = CRM_OK;
+
+	for (i = 0; rc == CRM_OK && i < im->imp.count; i++) {
+		const struct crm_import_entry *e = &im->imp.entries[i];
+
+		im->failed = e;
+		/* An enrolment in use is not replaced behind its owner's
+		 * back: disable it first, on purpose. */
+		rc = crm_store_totp_get(ca->ctx->store, e->user, &existing);
+		crm_cleanse(&existing, sizeof(existing));
+		if (rc == CRM_OK) {
+			rc = CRM_EXISTS;
+			break;
+		}
+		if (rc != CRM_NOTFOUND)
+			break;
+		for (j = 0; j < e->recovery_count; j++)
+			codes[j] = e->recovery[j];
+		rc = crm_totp_import_seed(ca->ctx, e->user, e->secret,
+					  e->secret_len,
+					  (enum crm_totp_algorithm)e->algorithm,
+					  e->digits, e->period, 1, codes,
+					  e->recovery_count);
+		codes_total += e->recovery_count;
+	}
+	if (rc != CRM_OK) {
+		im->failed_status = rc;
+		return rc;
+	}
+	im->failed = NULL;
+	ca_detail(change->detail, sizeof(change->detail),
+		  "%zu users from %s (%s); %zu recovery codes; confirmed",
+		  im->imp.count, im->path, im->format, codes_total);
+	return CRM_OK;
+}
+
+static int
+import_refuse(struct crmauth *ca, struct ca_change *change, int status)
+{
+	const struct import *im = change->arg;
+	const struct crm_import_entry *e = im->failed;
+
+	if (e == NULL)
+		return ca_fail(ca, status, "totp import %s", im->path);
+	if (status == CRM_EXISTS) {
+		ca_warn("totp import %s: line %u: user %s is enrolled already "
+			"(crmauth totp disable %s first); nothing imported",
+			im->path, e->line, e->user, e->user);
+		return CA_EXIT_REFUSED;
+	}
+	if (status == CRM_NOTFOUND) {
+		ca_warn("totp import %s: line %u: no such user %s (crmauth "
+			"user add first); nothing imported", im->path, e->line,
+			e->user);
+		return CA_EXIT_REFUSED;
+	}
+	return ca_fail(ca, status, "totp import %s: line %u (user %s); "
+		       "nothing imported", im->path, e->line, e->user);
+}
+
+static void
+import_done(struct crmauth *ca, struct ca_change *change)
+{
+	const struct import *im = change->arg;
+	size_t i;
+
+	for (i = 0; !ca->json && i < im->imp.count; i++) {
+		const struct crm_import_entry *e = &im->imp.entries[i];
+
+		if (e->window != 0 && e->window != im->opts.window)
+			ca_warn("%s: its file asked for a window of %u steps; "
+				"pam_crm_totp's window= (%lu) applies", e->user,
+				e->window, im->opts.window);
+	}
+	ca_done(ca, change->event, im->path, "imported %zu users from %s",
+		im->imp.count, im->path);
+}
+
+static int
+totp_import(struct crmauth *ca, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "oath-usersfile", required_argument, NULL, 'o' },
+		{ "google-authenticator", required_argument, NULL, 'g' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ca_change change = { 0 };
+	const char *oath = NULL, *google = NULL, *user = NULL;
+	char err[256], *text = NULL;
+	struct import *im;
+	size_t len = 0, dropped = 0;
+	int c, ret, rc;
+
+	ca_getopt_reset();
+	while ((c = ca_getopt(argc, argv, "", longopts, "totp import")) != -1) {
+		switch (c) {
+		case 'o':
+			oath = optarg;
+			break;
+		case 'g':
+			google = optarg;
+			break;
+		default:
+			ret = ca_verb_option(ca, c, totp_usage);
+			if (ret != CA_CONTINUE)
+				return ret;
+			break;
+		}
+	}
+	if ((oath == NULL) == (google == NULL))
+		return ca_usage_error(totp_usage, "totp import: either "
+				      "--oath-usersfile or --google-authenticator");
+	if (oath != NULL && optind != argc)
+		return ca_usage_error(totp_usage, "totp import: "
+				      "--oath-usersfile takes no USER");
+	if (google != NULL) {
+		if (optind + 1 != argc)
+			return ca_usage_error(totp_usage, "totp import: "
+					      "--google-authenticator FILE USER");
+		user = argv[optind];
+		if (ca_check_name("user", user) != CRM_OK)
+			return CA_EXIT_ERROR;
+	}
+	im = calloc(1, sizeof(*im));
+	if (im == NULL)
+		return ca_fail(ca, CRM_ENOMEM, "totp import");
+	im->path = oath != NULL ? oath : google;
+	im->format = oath != NULL ? "pam_oath usersfile"
+				  : "google-authenticator file";
+	ret = ca_exit_code(load_totp_opts(ca, &im->opts));
+	if (ret != CA_EXIT_OK)
+		goto out;
+	rc = read_secret_file(im->path, &text, &len);
+	if (rc != CRM_OK) {
+		ret = ca_exit_code(rc == CRM_NOTFOUND ? CRM_INVALID : rc);
+		goto out;
+	}
+	err[0] = '\0';
+	rc = oath != NULL
+		? crm_import_oath_usersfile(text, len, &im->imp, err,
+					    sizeof(err))
+		: crm_import_google_authenticator(text, len, user, &im->imp,
+						  &dropped, err, sizeof(err));
+	crm_cleanse(text, len);
+	free(text);
+	if (rc != CRM_OK) {
+		ca_warn("totp import %s: %s; nothing imported", im->path,
+			err[0] != '\0' ? err : crm_strerror(rc));
+		ret = rc == CRM_ENOMEM ? CA_EXIT_ERROR : CA_EXIT_REFUSED;
+		goto out;
+	}
+	if (dropped > 0)
+		ca_warn("%s: %zu scratch codes past the first ten not kept",
+			user, dropped);
+	change.apply = import_apply;
+	change.refuse = import_refuse;
+	change.done = import_done;
+	change.arg = im;
+	change.kind = "file";
+	change.name = im->path;
+	change.user = user;
+	change.event = "admin:totp_import";
+	ret = ca_change(ca, &change);
+out:
+	crm_import_free(&im->imp);
+	crm_totp_free(&im->opts);
+	free(im);
+	return ret;
+}
+
 int
 cmd_totp(struct crmauth *ca, int argc, char **argv)
 {
@@ -419,6 +672,7 @@ cmd_totp(struct crmauth *ca, int argc, char **argv)
 		{ "verify", totp_verify },
 		{ "recovery", totp_recovery },
 		{ "disable", totp_disable },
+		{ "import", totp_import },
 	};
 
 	return ca_dispatch(ca, argc, argv, verbs, CRM_ARRAY_SIZE(verbs),
