@@ -4,7 +4,9 @@
  *
  * Beyond not crashing it checks what callers rely on: a canonical address
  * is its own canonical form, parses to the same bytes, lies in its own
- * counting network, and a host name comes back unchanged.
+ * counting network, and a host name comes back unchanged.  The same text
+ * as a network list (trusted_nets, access rules): every network it
+ * yields contains its own address, a host name is never in it.
  */
 #include "autoconfig.h"
 
@@ -13,6 +15,7 @@
 #include <string.h>
 
 #include "core/addr.h"
+#include "core/cidr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -79,5 +82,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (crm_addr_parse(text, &addr) == CRM_OK)
 		(void)crm_addr_in_prefix(&addr, &net, prefix);
+	{
+		struct crm_cidr_list list;
+		char err[256];
+		size_t i;
+
+		rc = crm_cidr_list_parse(text, &list, err, sizeof(err));
+		check(rc == CRM_OK || rc == CRM_INVALID || rc == CRM_ENOMEM);
+		if (rc != CRM_OK)
+			check(list.count == 0 && list.items == NULL);
+		for (i = 0; rc == CRM_OK && i < list.count; i++)
+			check(crm_addr_in_prefix(&list.items[i].net,
+						 &list.items[i].net,
+						 list.items[i].prefix));
+		if (rc == CRM_OK && crm_addr_parse(text, &addr) == CRM_NOTFOUND)
+			check(!crm_cidr_list_match(&list, text));
+		crm_cidr_list_free(&list);
+	}
 	return 0;
 }
