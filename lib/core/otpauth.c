@@ -388,7 +388,7 @@ static int
 parse_label(const char *label, size_t n, struct crm_otpauth *out)
 {
 	const char *sep;
-	size_t sep_len = 1, skip = 0, i;
+	size_t sep_len = 1, skip = 0, len, i;
 
 	sep = memchr(label, ':', n);
 	if (sep == NULL) {
@@ -414,8 +414,10 @@ parse_label(const char *label, size_t n, struct crm_otpauth *out)
 		return 0;
 	while (out->account[skip] == ' ')
 		skip++;
-	memmove(out->account, out->account + skip,
-		strlen(out->account + skip) + 1);
+	len = strlen(out->account + skip);
+	memmove(out->account, out->account + skip, len);
+	/* The tail too: one key must be one struct, byte for byte. */
+	memset(out->account + len, 0, sizeof(out->account) - len);
 	return crm_valid_name(out->account, sizeof(out->account), 0);
 }
 

@@ -226,6 +226,18 @@ what_the_apps_write_reads_in(void **state)
 	assert_string_equal(o.account, "a:b");
 }
 
+/* Two spellings of one key are one struct, byte for byte: callers may
+ * compare them whole. */
+static void
+one_key_is_one_struct(void **state)
+{
+	struct crm_otpauth a, b;
+
+	parse_ok("otpauth://totp/ACME:%20%20%20alice?secret=MZXW6", &a);
+	parse_ok("otpauth://totp/ACME:alice?secret=mzxw6&issuer=ACME", &b);
+	assert_memory_equal(&a, &b, sizeof(a));
+}
+
 static void
 doubtful_uris_are_refused(void **state)
 {
@@ -371,6 +383,7 @@ main(void)
 		cmocka_unit_test(names_are_percent_encoded),
 		cmocka_unit_test(every_algorithm_digits_and_period_read_back),
 		cmocka_unit_test(what_the_apps_write_reads_in),
+		cmocka_unit_test(one_key_is_one_struct),
 		cmocka_unit_test(doubtful_uris_are_refused),
 		cmocka_unit_test(builds_out_of_range_are_refused),
 		cmocka_unit_test(a_short_buffer_gets_no_part_of_the_secret),
