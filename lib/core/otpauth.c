@@ -388,7 +388,7 @@ static int
 parse_label(const char *label, size_t n, struct crm_otpauth *out)
 {
 	const char *sep;
-	size_t sep_len = 1, skip = 0, i;
+	size_t sep_len = 1, skip = 0, len, i;
 
 	sep = memchr(label, ':', n);
 	if (sep == NULL) {
@@ -414,8 +414,10 @@ parse_label(const char *label, size_t n, struct crm_otpauth *out)
 		return 0;
 	while (out->account[skip] == ' ')
 		skip++;
-	memmove(out->account, out->account + skip,
-		strlen(out->account + skip) + 1);
+	len = strlen(out->account + skip);
+	memmove(out->account, out->account + skip, len);
+	/* The tail too: one key must be one struct, byte for byte. */
+	memset(out->account + len, 0, sizeof(out->account) - len);
 	return crm_valid_name(out->account, sizeof(out->account), 0);
 }
 
@@ -519,9 +521,9 @@ int
 crm_otpauth_parse(const char *uri, struct crm_otpauth *out)
 {
 	char issuer[CRM_NAME_MAX] = "";
-	const char *rest, *query, *p, *end;
+	const char *rest, *query, *p, *amp;
 	unsigned int seen = 0;
-	size_t label_len;
+	size_t label_len, n;
 	int rc = CRM_INVALID;
 
 	if (out == NULL)
@@ -547,11 +549,10 @@ crm_otpauth_parse(const char *uri, struct crm_otpauth *out)
 	if (!parse_label(rest, label_len, out))
 		goto out;
 
-	for (p = query != NULL ? query + 1 : NULL; p != NULL; p = end) {
-		const char *amp = strchr(p, '&');
-		size_t n = amp != NULL ? (size_t)(amp - p) : strlen(p);
-
-		end = amp != NULL ? amp + 1 : NULL;
+	for (p = query != NULL ? query + 1 : NULL; p != NULL;
+	     p = amp != NULL ? amp + 1 : NULL) {
+		amp = strchr(p, '&');
+		n = amp != NULL ? (size_t)(amp - p) : strlen(p);
 		if (n == 0)	/* "&&", a trailing '&': nothing said */
 			continue;
 		if (!parse_param(p, n, &seen, out, issuer))

@@ -8,7 +8,7 @@
  * modules in CRM_QR_ANSI, whose background we set to white.
  *
  * The modules spell the text, a TOTP secret: QRcode's data is cleansed
- * before QRcode_free, and so is a drawing that fails half way.  What
+ * before QRcode_free; the drawing is the caller's to cleanse.  What
  * libqrencode keeps internally while encoding (its input list and bit
  * stream) it frees itself, uncleansed; the public API offers no way to
  * reach those buffers.
@@ -66,8 +66,8 @@ int
 crm_qr_text(const char *text, enum crm_qr_style style, char **out)
 {
 	QRcode *code = NULL;
-	char *drawing = NULL, *p;
-	size_t line_max, lines, cap = 0;
+	char *drawing, *p;
+	size_t line_max, lines;
 	int size, x, y, cell, rc = CRM_INVALID;
 
 	if (out == NULL)
@@ -92,8 +92,7 @@ crm_qr_text(const char *text, enum crm_qr_style style, char **out)
 	line_max = (size_t)size * HALF_BLOCK_BYTES + 1;
 	if (style == CRM_QR_ANSI)
 		line_max += sizeof(ANSI_START) - 1 + sizeof(ANSI_END) - 1;
-	cap = lines * line_max + 1;
-	drawing = malloc(cap);
+	drawing = malloc(lines * line_max + 1);
 	if (drawing == NULL) {
 		rc = CRM_ENOMEM;
 		goto out;
@@ -115,13 +114,8 @@ crm_qr_text(const char *text, enum crm_qr_style style, char **out)
 	}
 	*p = '\0';
 	*out = drawing;
-	drawing = NULL;
 	rc = CRM_OK;
 out:
-	if (drawing != NULL) {
-		OPENSSL_cleanse(drawing, cap);
-		free(drawing);
-	}
 	if (code != NULL) {
 		OPENSSL_cleanse(code->data,
 				(size_t)code->width * (size_t)code->width);

@@ -40,8 +40,8 @@ mkdir -p "$out/obj" "$out/corpus" "$out/artifacts" || exit 2
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 cflags="-g -O1 -fno-omit-frame-pointer $san -I$srcdir/lib -I$builddir \
 	-DCRM_SYSCONFDIR=\"/nonexistent\" -DCRM_LOCALSTATEDIR=\"/nonexistent\" \
-	$(pkg-config --cflags sqlite3 libcrypto inih libcrypt)"
-libs=$(pkg-config --libs sqlite3 libcrypto inih libcrypt)
+	$(pkg-config --cflags sqlite3 libcrypto inih libcrypt liboath libqrencode)"
+libs=$(pkg-config --libs sqlite3 libcrypto inih libcrypt liboath libqrencode)
 
 # lib/ once, instrumented for coverage but without libFuzzer's main.  Of
 # the tools' lib/cli/, only the parsers: the rest reads a terminal.
