@@ -621,17 +621,25 @@ crm_totp_begin(struct crm_ctx *ctx, const struct crm_totp_opts *opts,
 }
 
 /* What an answer for a name that is no account costs: the codes of a
- * whole window over a seed of the usual length. */
+ * whole window over a seed of the usual length, and the keyed hash a
+ * recovery code gets. */
 static void
-dummy_work(const struct crm_totp_opts *opts, int64_t now_s, const char *code)
+dummy_work(const struct crm_key *key, const struct crm_totp_opts *opts,
+	   int64_t now_s, const char *code)
 {
-	unsigned char seed[20];
+	unsigned char seed[20], mac[CRM_MAC_LEN];
+	char norm[11];
 
 	memset(seed, 0x5a, sizeof(seed));
 	(void)matching_step(seed, sizeof(seed), opts->algorithm,
 			    (unsigned int)opts->digits,
 			    (unsigned int)opts->period, opts->window, now_s,
 			    code);
+	if (normalize_recovery(code, norm) != CRM_OK)
+		snprintf(norm, sizeof(norm), "AAAAAAAAAA");
+	(void)recovery_mac(key, 0, norm, mac);
+	OPENSSL_cleanse(norm, sizeof(norm));
+	OPENSSL_cleanse(mac, sizeof(mac));
 }
 
 static int
@@ -698,7 +706,7 @@ crm_totp_answer(struct crm_ctx *ctx, const struct crm_totp_opts *opts,
 		return fail_with(ctx, out, reveal, rc);
 	rc = crm_store_totp_get(ctx->store, req->user, &t);
 	if (rc == CRM_NOTFOUND) {
-		dummy_work(opts, now / 1000, code);
+		dummy_work(key, opts, now / 1000, code);
 		out->user_masked = 1;
 		snprintf(out->detail, sizeof(out->detail),
 			 "no TOTP enrolment");

@@ -387,6 +387,43 @@ a_right_code_marks_the_handle_authenticated(void **state)
 	assert_int_equal(fx_failures(&fx, "mark"), 0);
 }
 
+static int
+totp_only_login(const char *user, const char *code)
+{
+	struct fx_answer answers[] = {
+		{ "Verification code", PAM_PROMPT_ECHO_ON, code },
+		{ NULL, 0, NULL },
+	};
+	struct fx_login_opts opts;
+	struct login l;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.answers = answers;
+	fx_login_ex("crm-totponly", user, &opts, &l);
+	return l.auth_rc == PAM_SUCCESS ? l.acct_rc : l.auth_rc;
+}
+
+/* The foundation's rule: an account phase clears failures only when our
+ * modules saw the user authenticate in the same handle.  A right code is
+ * such an authentication, a wrong one is not. */
+static void
+a_right_code_alone_lets_the_account_phase_clear_failures(void **state)
+{
+	struct seed s;
+	char code[16];
+
+	add_user("only");
+	enroll("only", &s, NULL, NULL, NULL, NULL);
+	assert_int_equal(login_rc("only", "121212"), PAM_AUTH_ERR);
+	assert_int_equal(login_rc("only", "343434"), PAM_AUTH_ERR);
+	assert_int_equal(fx_failures(&fx, "only"), 2);
+	assert_int_equal(totp_only_login("only", "565656"), PAM_AUTH_ERR);
+	assert_int_equal(fx_failures(&fx, "only"), 2);
+	code_at(&s, 0, code);
+	assert_int_equal(totp_only_login("only", code), PAM_SUCCESS);
+	assert_int_equal(fx_failures(&fx, "only"), 0);
+}
+
 /* ---- who is asked ---- */
 
 static void
@@ -824,6 +861,7 @@ main(void)
 		cmocka_unit_test(a_recovery_code_works_once),
 		cmocka_unit_test(wrong_codes_count_as_failures_and_lock),
 		cmocka_unit_test(a_right_code_marks_the_handle_authenticated),
+		cmocka_unit_test(a_right_code_alone_lets_the_account_phase_clear_failures),
 		cmocka_unit_test(require_roles_and_nullok),
 		cmocka_unit_test(a_pending_enrolment_is_not_yet_a_factor),
 		cmocka_unit_test(forced_enrolment_inside_the_conversation),
