@@ -20,6 +20,7 @@
 #include <openssl/crypto.h>
 
 #include "cli/totp_import.h"
+#include "core/encode.h"
 #include "core/crm.h"
 
 /* TYPE USER PIN SECRET COUNTER LASTOTP TIME */
@@ -209,17 +210,6 @@ copy_user(const struct field *f, char *user)
 	return crm_valid_name(user, CRM_NAME_MAX, 0) ? 0 : -1;
 }
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* liboath 2.6's TOTP token types (usersfile.c, parse_type). */
 static const struct {
@@ -325,8 +315,8 @@ oath_line(const char *line, size_t len, unsigned int lineno,
 		return CRM_INVALID;
 	}
 	for (i = 0; i < secret->len; i += 2) {
-		hi = hex_value(secret->s[i]);
-		lo = hex_value(secret->s[i + 1]);
+		hi = crm_hex_digit((unsigned char)secret->s[i]);
+		lo = crm_hex_digit((unsigned char)secret->s[i + 1]);
 		if (hi < 0 || lo < 0) {
 			set_err(err, errlen, lineno, "secret is not hex");
 			return CRM_INVALID;
@@ -395,67 +385,6 @@ crm_import_oath_usersfile(const char *text, size_t len,
 out:
 	if (rc != CRM_OK)
 		crm_import_free(out);
-	return rc;
-}
-
-static int
-base32_value(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a';
-	if (c >= '2' && c <= '7')
-		return c - '2' + 26;
-	return -1;
-}
-
-/*
- * RFC 4648 base32 from s into out (room for max bytes), either case,
- * spaces anywhere, '=' padding only at the end.  Our own rather than
- * liboath's oath_base32_decode, which copies the text (the secret) into
- * a buffer it frees without clearing and hands back a malloc'd result.
- * -1 when s is no base32 or decodes to more than max bytes.
- */
-static int
-base32_decode(const char *s, size_t len, unsigned char *out, size_t max,
-	      size_t *outlen)
-{
-	uint32_t acc = 0;
-	unsigned int bits = 0;
-	size_t i, chars = 0, n = 0;
-	int v, padding = 0, rc = -1;
-
-	for (i = 0; i < len; i++) {
-		if (s[i] == ' ')
-			continue;
-		if (s[i] == '=') {
-			padding = 1;
-			continue;
-		}
-		if (padding || (v = base32_value(s[i])) < 0)
-			goto out;
-		acc = (acc << 5) | (uint32_t)v;
-		bits += 5;
-		chars++;
-		if (bits >= 8) {
-			if (n == max)
-				goto out;
-			bits -= 8;
-			out[n++] = (unsigned char)(acc >> bits);
-			acc &= (1u << bits) - 1;
-		}
-	}
-	/* 1, 3 or 6 characters past a group of 8 leave a partial byte no
-	 * encoder writes. */
-	switch (chars % 8) {
-	case 1: case 3: case 6:
-		goto out;
-	}
-	*outlen = n;
-	rc = 0;
-out:
-	OPENSSL_cleanse(&acc, sizeof(acc));
 	return rc;
 }
 
@@ -601,9 +530,10 @@ crm_import_google_authenticator(const char *text, size_t len,
 			goto out;
 		}
 		if (lineno == 1) {
-			if (base32_decode(line, line_len, e->secret,
-					  sizeof(e->secret),
-					  &e->secret_len) != 0) {
+			if (crm_base32_decode(line, line_len,
+					      CRM_BASE32_LENIENT, e->secret,
+					      sizeof(e->secret),
+					      &e->secret_len) != CRM_OK) {
 				set_err(err, errlen, lineno, "secret is not "
 					"base32 of at most %d bytes",
 					CRM_IMPORT_SECRET_MAX);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/audit.h"
+#include "core/encode.h"
 #include "core/clock.h"
 
 const char *
@@ -611,17 +612,6 @@ is_word(unsigned char c)
 	       (c >= '0' && c <= '9') || c == '_';
 }
 
-static int
-hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 void
 crm_audit_witness_begin(struct crm_audit_scan *scan)
@@ -653,7 +643,7 @@ scan_byte(struct crm_audit_scan *scan, unsigned char c, crm_audit_tag_cb cb,
 		}
 		break;
 	case SCAN_MAC:
-		if ((h = hex_value(c)) < 0)
+		if ((h = crm_hex_digit(c)) < 0)
 			break;
 		if (scan->digits % 2 == 0)
 			scan->prefix[scan->digits / 2] =

@@ -185,3 +185,16 @@ crm_valid_name(const char *s, size_t max, int allow_null)
 	}
 	return 1;
 }
+
+int
+crm_request_valid(const struct crm_request *req, struct crm_outcome *out)
+{
+	if (!crm_valid_name(req->user, CRM_NAME_MAX, 0) ||
+	    !crm_valid_name(req->rhost, CRM_RHOST_MAX, 1) ||
+	    !crm_valid_name(req->service, CRM_NAME_MAX, 1)) {
+		crm_outcome_fail(out, CRM_INVALID,
+				 "user, rhost or service malformed or too long");
+		return 0;
+	}
+	return 1;
+}

@@ -122,6 +122,12 @@ void crm_outcome_fail(struct crm_outcome *out, enum crm_status status,
 int crm_outcome_setenv(struct crm_outcome *out, const char *name,
 		       const char *value);
 
+/* The request's user, rhost and service are valid names (below); else
+ * out fails with CRM_INVALID and 0 is returned.  Every decision starts
+ * here. */
+int crm_request_valid(const struct crm_request *req,
+		      struct crm_outcome *out);
+
 /* Validate an outside string: non-empty, at most max-1 bytes, valid UTF-8
  * (no overlong form, surrogate or code point past U+10FFFF), no control
  * characters (C0, DEL, C1).  NULL is accepted when allow_null. */

@@ -19,6 +19,7 @@
 
 #include <openssl/crypto.h>
 
+#include "core/encode.h"
 #include "core/otpauth.h"
 
 #define URI_PREFIX		"otpauth://totp/"
@@ -36,7 +37,6 @@
 /* Room for the value of algorithm=, digits=, period= and a known name. */
 #define SHORT_TEXT_MAX		16
 
-static const char b32_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 static const char *const algorithm_names[] = {
 	[CRM_TOTP_SHA1] = "SHA1",
@@ -156,25 +156,18 @@ put_encoded(struct sink *s, const char *text)
 	}
 }
 
-/* RFC 4648 section 6, upper case, no padding. */
+/* RFC 4648 section 6, upper case, no padding (encode.c). */
 static void
 put_base32(struct sink *s, const unsigned char *in, size_t len)
 {
-	uint32_t acc = 0;
-	unsigned int bits = 0;
-	size_t i;
+	char text[(CRM_TOTP_SECRET_MAX * 8 + 4) / 5 + 1];
 
-	for (i = 0; i < len; i++) {
-		acc = (acc << 8) | in[i];
-		bits += 8;
-		while (bits >= 5) {
-			bits -= 5;
-			put(s, &b32_alphabet[(acc >> bits) & 0x1f], 1);
-		}
+	if (crm_base32_encode(in, len, text, sizeof(text)) != CRM_OK) {
+		s->full = 1;
+		return;
 	}
-	if (bits > 0)
-		put(s, &b32_alphabet[(acc << (5 - bits)) & 0x1f], 1);
-	OPENSSL_cleanse(&acc, sizeof(acc));
+	put(s, text, strlen(text));
+	OPENSSL_cleanse(text, sizeof(text));
 }
 
 int
@@ -237,16 +230,6 @@ is_uri_char(unsigned char c)
 	return is_unreserved(c) || strchr("!$&'()*+,;=:@/?%", c) != NULL;
 }
 
-static int
-hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (unsigned char)ascii_lower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
 
 /*
  * Percent-decode n bytes of p into dst (cap bytes, NUL-terminated); dst
@@ -266,8 +249,8 @@ pct_decode(const char *p, size_t n, int plus_space, char *dst, size_t cap)
 		if (c == '%') {
 			if (n - i < 3)
 				return 0;
-			hi = hex_value((unsigned char)p[i + 1]);
-			lo = hex_value((unsigned char)p[i + 2]);
+			hi = crm_hex_digit((unsigned char)p[i + 1]);
+			lo = crm_hex_digit((unsigned char)p[i + 2]);
 			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
 				return 0;
 			c = (unsigned char)(hi << 4 | lo);
@@ -293,68 +276,6 @@ decode_name(const char *p, size_t n, int plus_space, char *dst, size_t cap)
 {
 	return pct_decode(p, n, plus_space, dst, cap) &&
 	       crm_valid_name(dst, cap, 0);
-}
-
-static int
-b32_value(unsigned char c)
-{
-	if (c >= 'a' && c <= 'z')
-		return c - 'a';
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= '2' && c <= '7')
-		return c - '2' + 26;
-	return -1;
-}
-
-/*
- * RFC 4648 base32 into out (cap bytes).  Either case; padding may be left
- * out, but when present it must make the length a multiple of 8.  The
- * bits past the last whole byte must be zero: a text has one secret and a
- * secret one text.
- */
-static int
-base32_decode(const char *text, unsigned char *out, size_t cap,
-	      size_t *outlen)
-{
-	size_t len = strlen(text), pad = 0, i, n = 0;
-	uint32_t acc = 0;
-	unsigned int bits = 0;
-	int v, ok = 0;
-
-	while (pad < len && text[len - pad - 1] == '=')
-		pad++;
-	len -= pad;
-	/* 1, 3 and 6 characters leave 5, 7 or 6 bits: no whole byte, and
-	 * no encoder writes them. */
-	switch (len % 8) {
-	case 0: case 2: case 4: case 5: case 7:
-		break;
-	default:
-		goto out;
-	}
-	if (len == 0 || (pad > 0 && (len + pad) % 8 != 0) || pad >= 8 ||
-	    len * 5 / 8 > cap)
-		goto out;
-	for (i = 0; i < len; i++) {
-		v = b32_value((unsigned char)text[i]);
-		if (v < 0)
-			goto out;
-		acc = (acc << 5) | (uint32_t)v;
-		bits += 5;
-		if (bits >= 8) {
-			bits -= 8;
-			out[n++] = (unsigned char)(acc >> bits);
-			acc &= (1u << bits) - 1;
-		}
-	}
-	if (acc != 0)
-		goto out;
-	*outlen = n;
-	ok = 1;
-out:
-	OPENSSL_cleanse(&acc, sizeof(acc));
-	return ok;
 }
 
 /* Decimal min..max: digits only, no sign, no leading zero. */
@@ -489,8 +410,10 @@ parse_param(const char *p, size_t n, unsigned int *seen,
 	case PARAM_SECRET:
 		ok = pct_decode(value, value_len, 1, secret_text,
 				sizeof(secret_text)) &&
-		     base32_decode(secret_text, out->secret,
-				   sizeof(out->secret), &out->secret_len);
+		     crm_base32_decode(secret_text, strlen(secret_text), 0,
+				       out->secret, sizeof(out->secret),
+				       &out->secret_len) == CRM_OK &&
+		     out->secret_len > 0;
 		OPENSSL_cleanse(secret_text, sizeof(secret_text));
 		break;
 	case PARAM_ISSUER:

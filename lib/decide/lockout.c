@@ -783,13 +783,8 @@ crm_lockout_decide(struct crm_ctx *ctx, const struct crm_lockout_opts *opts,
 	int rc;
 
 	crm_outcome_init(out);
-	if (!crm_valid_name(req->user, CRM_NAME_MAX, 0) ||
-	    !crm_valid_name(req->rhost, CRM_RHOST_MAX, 1) ||
-	    !crm_valid_name(req->service, CRM_NAME_MAX, 1)) {
-		crm_outcome_fail(out, CRM_INVALID,
-				 "user, rhost or service malformed or too long");
+	if (!crm_request_valid(req, out))
 		return CRM_INVALID;
-	}
 	memset(&e, 0, sizeof(e));
 	e.ctx = ctx;
 	e.opts = opts;

@@ -428,19 +428,6 @@ show_again(struct crm_ctx *ctx, const struct crm_totp_opts *opts,
 
 /* ---- the login ---- */
 
-static int
-valid_request(const struct crm_request *req, struct crm_outcome *out)
-{
-	if (!crm_valid_name(req->user, CRM_NAME_MAX, 0) ||
-	    !crm_valid_name(req->rhost, CRM_RHOST_MAX, 1) ||
-	    !crm_valid_name(req->service, CRM_NAME_MAX, 1)) {
-		crm_outcome_fail(out, CRM_INVALID,
-				 "user, rhost or service malformed or too long");
-		return 0;
-	}
-	return 1;
-}
-
 /* Commit with the audit row when the outcome wants one. */
 static int
 finish_write(struct crm_ctx *ctx, const struct crm_request *req,
@@ -612,7 +599,7 @@ crm_totp_begin(struct crm_ctx *ctx, const struct crm_totp_opts *opts,
 
 	crm_outcome_init(out);
 	memset(reveal, 0, sizeof(*reveal));
-	if (!valid_request(req, out))
+	if (!crm_request_valid(req, out))
 		return CRM_INVALID;
 	rc = begin_pass(ctx, opts, req, reveal, out, 0, &needs_write);
 	if (rc == CRM_OK && needs_write)
@@ -690,7 +677,7 @@ crm_totp_answer(struct crm_ctx *ctx, const struct crm_totp_opts *opts,
 
 	crm_outcome_init(out);
 	memset(reveal, 0, sizeof(*reveal));
-	if (!valid_request(req, out))
+	if (!crm_request_valid(req, out))
 		return CRM_INVALID;
 	if (code == NULL)
 		code = "";

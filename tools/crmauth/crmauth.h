@@ -71,6 +71,11 @@ void ca_teardown(struct crmauth *ca);
 int ca_load_config(struct crmauth *ca);
 /* Open the database and key named by the configuration, once. */
 int ca_open(struct crmauth *ca);
+/* A module's options as the module reads them: "conf=PATH" of --conf
+ * into buf, argv[0]; returns argc (0 without --conf) or -1 when too
+ * long.  buf must outlive the load. */
+int ca_module_argv(const struct crmauth *ca, char *buf, size_t len,
+		   const char **argv);
 
 /* ---- errors and exit status (errors.c) ---- */
 

@@ -363,15 +363,11 @@ load_lockout_opts(struct crmauth *ca, struct crm_lockout_opts *opts)
 {
 	char conf_arg[PATH_MAX + 8];
 	const char *argv[1];
-	int argc = 0;
+	int argc = ca_module_argv(ca, conf_arg, sizeof(conf_arg), argv);
 
 	crm_lockout_defaults(opts, NULL);
-	if (ca->args.conf != NULL) {
-		if ((size_t)snprintf(conf_arg, sizeof(conf_arg), "conf=%s",
-				     ca->args.conf) >= sizeof(conf_arg))
-			return CRM_INVALID;
-		argv[argc++] = conf_arg;
-	}
+	if (argc < 0)
+		return CRM_INVALID;
 	return crm_lockout_load(opts, NULL, argc, argv, &ca->log);
 }
 

@@ -138,6 +138,18 @@ ca_arg(char *buf, size_t len, const char *name, const char *value)
  * option > [crmauth] > [global] > built-in default.
  */
 int
+ca_module_argv(const struct crmauth *ca, char *buf, size_t len,
+	       const char **argv)
+{
+	if (ca->args.conf == NULL)
+		return 0;
+	if ((size_t)snprintf(buf, len, "conf=%s", ca->args.conf) >= len)
+		return -1;
+	argv[0] = buf;
+	return 1;
+}
+
+int
 ca_load_config(struct crmauth *ca)
 {
 	char conf_arg[PATH_MAX + 8], db_arg[PATH_MAX + 8];
