@@ -519,6 +519,7 @@ begin_pass(struct crm_ctx *ctx, const struct crm_totp_opts *opts,
 	} else if (enrolled && (t.confirmed_ms != 0 || !required ||
 				!opts->enroll_at_login)) {
 		reveal->digits = t.digits;
+		reveal->optional = t.confirmed_ms == 0 && !required;
 		if (t.confirmed_ms == 0)
 			snprintf(out->detail, sizeof(out->detail),
 				 "enrolment pending: a first code confirms it");

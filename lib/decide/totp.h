@@ -65,6 +65,8 @@ void crm_totp_free(struct crm_totp_opts *opts);
  */
 struct crm_totp_reveal {
 	unsigned int digits;		/* of the code to ask for (concat) */
+	int optional;			/* no answer passes: a pending
+					 * enrolment the user need not have */
 	char uri[CRM_OTPAUTH_MAX];
 	size_t recovery_count;
 	char recovery[CRM_TOTP_RECOVERY_CODES][CRM_TOTP_RECOVERY_LEN];

@@ -193,6 +193,15 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 		goto out;
 	}
 
+	if (pam.concat && reveal.optional) {
+		/* One secret, and an enrolment nobody confirmed yet: the
+		 * secret is taken as the password alone, as before the
+		 * enrolment (confirm it with crmauth totp confirm). */
+		out.verdict = CRM_IGNORE;
+		out.event = "totp_enrol_pending";
+		rc = crm_pam_finish(pamh, &how, &items.req, &out, &log);
+		goto out;
+	}
 	if (reveal.uri[0] != '\0')
 		show_enrolment(pamh, quiet, &reveal, &log);
 	if (pam.concat)

@@ -626,6 +626,10 @@ concat_cuts_the_code_off_the_password(void **state)
 
 	add_user("web");
 	enroll("web", &s, NULL, NULL, NULL, NULL);
+	/* Confirmed first (here at a login that asks for the code): a
+	 * pending enrolment is not cut off a single secret (below). */
+	code_at(&s, -1, code);
+	assert_int_equal(login_rc("web", code), PAM_SUCCESS);
 	code_at(&s, 0, code);
 	snprintf(both, sizeof(both), "Pass-word-1234%s", code);
 	memset(&opts, 0, sizeof(opts));
@@ -645,6 +649,11 @@ concat_cuts_the_code_off_the_password(void **state)
 	/* Not enrolled: the whole secret is the password. */
 	add_user("web2");
 	opts.default_answer = "Pass-word-1234";
+	fx_login_ex("crm-concat", "web2", &opts, &l);
+	assert_int_equal(l.auth_rc, PAM_SUCCESS);
+	/* Enrolled but not confirmed (and not required): still the
+	 * password alone, not cut short by six characters. */
+	enroll("web2", &s, NULL, NULL, NULL, NULL);
 	fx_login_ex("crm-concat", "web2", &opts, &l);
 	assert_int_equal(l.auth_rc, PAM_SUCCESS);
 }
