@@ -151,7 +151,11 @@ class Env:
             f.write("[global]\ndb = %s\nkeyfile = %s\n\n"
                     "[lockout]\ndeny = %d\nunlock_time = 600\n"
                     "nodelay = yes\n\n"
-                    "[totp]\nnodelay = yes\ntrusted_nets = %s/32\n" %
+                    "[totp]\nnodelay = yes\ntrusted_nets = %s/32\n"
+                    # Steps of one second (see enroll_totp): a window of
+                    # three lets a replay a few seconds later (slow
+                    # under sanitizers) still be recognised as one.
+                    "window = 3\n" %
                     (os.path.join(self.work, "crm.db"),
                      os.path.join(self.work, "pam_crm.key"), DENY, TRUSTED))
         self.run_crmauth("init")

@@ -240,20 +240,39 @@ seconds_for(const char *user, int rounds)
 	return (double)(b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9;
 }
 
+static int
+by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Known and unknown names in turn, so that the load of a shared machine
+ * falls on both alike, compared by their medians, so that one slow
+ * login (another job's burst) decides nothing.  Without the dummy hash
+ * an unknown name answers some twenty times faster: the bounds catch
+ * that and leave room for noise.
+ */
 static void
 unknown_users_take_as_long_as_known_ones(void **state)
 {
-	double known, unknown, ratio;
+	enum { ROUNDS = 11 };
+	double known[ROUNDS], unknown[ROUNDS], ratio;
+	int i;
 
 	seconds_for("alice", 2);	/* warm up */
-	known = seconds_for("alice", 8);
-	unknown = seconds_for("nobody-here", 8);
-	ratio = unknown / known;
-	printf("# wrong password: known %.1f ms, unknown %.1f ms a login\n",
-	       known * 1000 / 8, unknown * 1000 / 8);
-	/* Both compute one full yescrypt hash; without the dummy hash an
-	 * unknown user would answer many times faster. */
-	assert_true(ratio > 0.7 && ratio < 1.4);
+	for (i = 0; i < ROUNDS; i++) {
+		known[i] = seconds_for("alice", 1);
+		unknown[i] = seconds_for("nobody-here", 1);
+	}
+	qsort(known, ROUNDS, sizeof(known[0]), by_value);
+	qsort(unknown, ROUNDS, sizeof(unknown[0]), by_value);
+	ratio = unknown[ROUNDS / 2] / known[ROUNDS / 2];
+	printf("# wrong password, median: known %.1f ms, unknown %.1f ms\n",
+	       known[ROUNDS / 2] * 1000, unknown[ROUNDS / 2] * 1000);
+	assert_true(ratio > 0.6 && ratio < 1.6);
 }
 
 int
