@@ -124,6 +124,31 @@ static const char *const migrations[] = {
 	"CREATE TABLE totp_grace ("
 	"  user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
 	"  since INTEGER NOT NULL);",
+	/* 4: access rules (pam_crm_access): the canonical line, and one
+	 * row per place of its WHERE with the subject beside it, indexed
+	 * for probes; the network lengths in use, so that a login probes
+	 * only those. */
+	"CREATE TABLE access_rules ("
+	"  id INTEGER PRIMARY KEY,"
+	"  position INTEGER NOT NULL UNIQUE,"
+	"  line TEXT NOT NULL,"
+	"  subject_kind INTEGER NOT NULL CHECK (subject_kind IN (0, 1, 2)),"
+	"  subject TEXT NOT NULL);"
+	"CREATE TABLE access_where ("
+	"  rule_id INTEGER NOT NULL REFERENCES access_rules(id) ON DELETE CASCADE,"
+	"  kind INTEGER NOT NULL CHECK (kind IN (0, 1, 2, 3)),"
+	"  family INTEGER NOT NULL,"
+	"  plen INTEGER NOT NULL,"
+	"  net BLOB NOT NULL,"
+	"  subject_kind INTEGER NOT NULL,"
+	"  subject TEXT NOT NULL);"
+	"CREATE INDEX access_where_probe ON access_where"
+	"  (kind, family, plen, net, subject_kind, subject);"
+	"CREATE INDEX access_where_rule ON access_where(rule_id);"
+	"CREATE TABLE access_plens ("
+	"  family INTEGER NOT NULL,"
+	"  plen INTEGER NOT NULL,"
+	"  PRIMARY KEY (family, plen)) WITHOUT ROWID;",
 };
 
 #define MIGRATION_COUNT ((int)CRM_ARRAY_SIZE(migrations))
@@ -157,6 +182,8 @@ enum stmt_id {
 	ST_TOTP_GET, ST_TOTP_PUT, ST_TOTP_DEL, ST_TOTP_CONFIRM, ST_TOTP_STEP,
 	ST_RECOVERY_ADD, ST_RECOVERY_CLEAR, ST_RECOVERY_USE, ST_RECOVERY_COUNT,
 	ST_GRACE_GET, ST_GRACE_SET,
+	ST_ACCESS_ADD, ST_ACCESS_WHERE_ADD, ST_ACCESS_PLEN_ADD, ST_ACCESS_DEL,
+	ST_ACCESS_PLEN_PRUNE, ST_ACCESS_LIST, ST_ACCESS_PLENS, ST_ACCESS_PROBE,
 	ST_COUNT
 };
 
@@ -298,6 +325,30 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_GRACE_GET] = "SELECT since FROM totp_grace WHERE user_id = ?1",
 	[ST_GRACE_SET] =
 		"INSERT OR REPLACE INTO totp_grace (user_id, since) VALUES (?1, ?2)",
+	[ST_ACCESS_ADD] =
+		"INSERT INTO access_rules (position, line, subject_kind, subject)"
+		" VALUES ((SELECT coalesce(max(position), 0) + 1"
+		" FROM access_rules), ?1, ?2, ?3)",
+	[ST_ACCESS_WHERE_ADD] =
+		"INSERT INTO access_where (rule_id, kind, family, plen, net,"
+		" subject_kind, subject) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[ST_ACCESS_PLEN_ADD] =
+		"INSERT OR IGNORE INTO access_plens (family, plen) VALUES (?1, ?2)",
+	[ST_ACCESS_DEL] = "DELETE FROM access_rules WHERE id = ?1",
+	[ST_ACCESS_PLEN_PRUNE] =
+		"DELETE FROM access_plens WHERE NOT EXISTS (SELECT 1"
+		" FROM access_where w WHERE w.kind = 0"
+		" AND w.family = access_plens.family"
+		" AND w.plen = access_plens.plen)",
+	[ST_ACCESS_LIST] =
+		"SELECT id, position, line FROM access_rules ORDER BY position",
+	[ST_ACCESS_PLENS] =
+		"SELECT plen FROM access_plens WHERE family = ?1 ORDER BY plen",
+	[ST_ACCESS_PROBE] =
+		"SELECT r.id, r.position, r.line FROM access_where w"
+		" JOIN access_rules r ON r.id = w.rule_id"
+		" WHERE w.kind = ?1 AND w.family = ?2 AND w.plen = ?3"
+		" AND w.net = ?4 AND w.subject_kind = ?5 AND w.subject = ?6",
 };
 
 struct crm_store {
@@ -1658,4 +1709,277 @@ crm_store_totp_grace_set(struct crm_store *s, int64_t user_id,
 	sqlite3_bind_int64(st, 1, user_id);
 	sqlite3_bind_int64(st, 2, since_ms);
 	return run(s, st);
+}
+
+/* ---- access rules ---- */
+
+static int
+access_key_add(struct crm_store *s, int64_t id,
+	       enum crm_access_subject subject_kind, const char *subject,
+	       const struct crm_access_key *k)
+{
+	static const unsigned char none[1];
+	sqlite3_stmt *st = NULL;
+	size_t bytes = k->family == 4 ? 4 : 16;
+	int rc = stmt(s, ST_ACCESS_WHERE_ADD, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	if (k->kind == CRM_ACCESS_NET &&
+	    ((k->family != 4 && k->family != 6) ||
+	     k->prefix > (unsigned int)bytes * 8)) {
+		done(st);
+		return CRM_INVALID;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, (int)k->kind);
+	if (k->kind == CRM_ACCESS_NET) {
+		sqlite3_bind_int(st, 3, k->family);
+		sqlite3_bind_int(st, 4, (int)k->prefix);
+		sqlite3_bind_blob(st, 5, k->net, (int)bytes, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_int(st, 3, 0);
+		sqlite3_bind_int(st, 4, 0);
+		sqlite3_bind_blob(st, 5, none, 0, SQLITE_STATIC);
+	}
+	sqlite3_bind_int(st, 6, (int)subject_kind);
+	bind_text(st, 7, subject);
+	rc = run(s, st);
+	if (rc != CRM_OK || k->kind != CRM_ACCESS_NET)
+		return rc;
+	if ((rc = stmt(s, ST_ACCESS_PLEN_ADD, &st)) != CRM_OK)
+		return rc;
+	sqlite3_bind_int(st, 1, k->family);
+	sqlite3_bind_int(st, 2, (int)k->prefix);
+	return run(s, st);
+}
+
+int
+crm_store_access_add(struct crm_store *s, const char *line,
+		     enum crm_access_subject subject_kind, const char *subject,
+		     const struct crm_access_key *keys, size_t nkeys,
+		     int64_t *id)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc;
+
+	*id = 0;
+	if (nkeys == 0 || subject == NULL)
+		return CRM_INVALID;
+	if ((rc = stmt(s, ST_ACCESS_ADD, &st)) != CRM_OK)
+		return rc;
+	bind_text(st, 1, line);
+	sqlite3_bind_int(st, 2, (int)subject_kind);
+	bind_text(st, 3, subject);
+	if ((rc = run(s, st)) != CRM_OK)
+		return rc;
+	*id = sqlite3_last_insert_rowid(s->db);
+	for (i = 0; rc == CRM_OK && i < nkeys; i++)
+		rc = access_key_add(s, *id, subject_kind, subject, &keys[i]);
+	return rc;
+}
+
+int
+crm_store_access_del(struct crm_store *s, int64_t id)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_ACCESS_DEL, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = run_changed(s, st)) != CRM_OK)
+		return rc;
+	if ((rc = stmt(s, ST_ACCESS_PLEN_PRUNE, &st)) != CRM_OK)
+		return rc;
+	return run(s, st);
+}
+
+/* What a walk's callback said, as the walk's status. */
+static int
+access_stop_status(int stop)
+{
+	if (stop == 0 || stop == CRM_ACCESS_STOP)
+		return CRM_OK;
+	return stop > 0 && stop <= CRM_ECRYPTO ? stop : CRM_INVALID;
+}
+
+int
+crm_store_access_list(struct crm_store *s, crm_access_cb cb, void *arg)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_ACCESS_LIST, &st), stop = 0;
+
+	if (rc != CRM_OK)
+		return rc;
+	while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		stop = cb(arg, sqlite3_column_int64(st, 0), column_text(st, 2));
+	if (stop != 0)
+		rc = access_stop_status(stop);
+	else
+		rc = rc == SQLITE_DONE ? CRM_OK : map_rc(s, rc);
+	done(st);
+	return rc;
+}
+
+struct access_hit {
+	int64_t id, position;
+	char *line;
+};
+
+struct access_hits {
+	struct access_hit *items;
+	size_t count, cap;
+};
+
+static void
+access_hits_free(struct access_hits *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->count; i++)
+		free(h->items[i].line);
+	free(h->items);
+	memset(h, 0, sizeof(*h));
+}
+
+/* One probe: every rule with this key and subject. */
+static int
+access_probe(struct crm_store *s, struct access_hits *hits,
+	     enum crm_access_where kind, int family, unsigned int plen,
+	     const unsigned char *net, size_t net_len,
+	     enum crm_access_subject subject_kind, const char *subject)
+{
+	static const unsigned char none[1];
+	sqlite3_stmt *st = NULL;
+	void *items;
+	int rc = stmt(s, ST_ACCESS_PROBE, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	sqlite3_bind_int(st, 1, (int)kind);
+	sqlite3_bind_int(st, 2, family);
+	sqlite3_bind_int(st, 3, (int)plen);
+	sqlite3_bind_blob(st, 4, net != NULL ? net : none, (int)net_len,
+			  SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, (int)subject_kind);
+	bind_text(st, 6, subject);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		items = hits->items;
+		if (crm_array_grow(&items, &hits->cap, hits->count,
+				   sizeof(*hits->items)) != CRM_OK) {
+			hits->items = items;
+			done(st);
+			return CRM_ENOMEM;
+		}
+		hits->items = items;
+		hits->items[hits->count].id = sqlite3_column_int64(st, 0);
+		hits->items[hits->count].position = sqlite3_column_int64(st, 1);
+		hits->items[hits->count].line = strdup(column_text(st, 2));
+		if (hits->items[hits->count].line == NULL) {
+			done(st);
+			return CRM_ENOMEM;
+		}
+		hits->count++;
+	}
+	rc = rc == SQLITE_DONE ? CRM_OK : map_rc(s, rc);
+	done(st);
+	return rc;
+}
+
+/* The same key for each subject a login has: "*", the user, its roles. */
+static int
+access_probe_subjects(struct crm_store *s, struct access_hits *hits,
+		      const struct crm_access_probe *p,
+		      enum crm_access_where kind, unsigned int plen,
+		      const unsigned char *net, size_t net_len)
+{
+	int family = kind == CRM_ACCESS_NET ? p->family : 0;
+	size_t i;
+	int rc;
+
+	rc = access_probe(s, hits, kind, family, plen, net, net_len,
+			  CRM_ACCESS_SUBJECT_ANY, "");
+	if (rc == CRM_OK && p->user != NULL)
+		rc = access_probe(s, hits, kind, family, plen, net, net_len,
+				  CRM_ACCESS_SUBJECT_USER, p->user);
+	for (i = 0; rc == CRM_OK && i < p->nroles; i++)
+		rc = access_probe(s, hits, kind, family, plen, net, net_len,
+				  CRM_ACCESS_SUBJECT_ROLE, p->roles[i]);
+	return rc;
+}
+
+static int
+by_position(const void *a, const void *b)
+{
+	const struct access_hit *x = a, *y = b;
+
+	return x->position < y->position ? -1 : x->position > y->position;
+}
+
+int
+crm_store_access_candidates(struct crm_store *s,
+			    const struct crm_access_probe *p,
+			    crm_access_cb cb, void *arg)
+{
+	struct access_hits hits = { NULL, 0, 0 };
+	unsigned int plens[129];
+	unsigned char net[16];
+	size_t nplens = 0, bytes, i, j;
+	sqlite3_stmt *st = NULL;
+	int rc = CRM_OK, stop = 0;
+
+	if (p->family == 4 || p->family == 6) {
+		bytes = p->family == 4 ? 4 : 16;
+		if ((rc = stmt(s, ST_ACCESS_PLENS, &st)) != CRM_OK)
+			return rc;
+		sqlite3_bind_int(st, 1, p->family);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+		       nplens < CRM_ARRAY_SIZE(plens))
+			plens[nplens++] = (unsigned int)sqlite3_column_int(st, 0);
+		rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? CRM_OK
+							   : map_rc(s, rc);
+		done(st);
+		for (i = 0; rc == CRM_OK && i < nplens; i++) {
+			if (plens[i] > bytes * 8)
+				continue;
+			/* The network of this length that holds the address. */
+			memset(net, 0, sizeof(net));
+			for (j = 0; j < bytes; j++) {
+				unsigned int bits = plens[i] > j * 8 ?
+					plens[i] - (unsigned int)j * 8 : 0;
+
+				if (bits >= 8)
+					net[j] = p->addr[j];
+				else if (bits > 0)
+					net[j] = (unsigned char)(p->addr[j] &
+						(0xff << (8 - bits)));
+			}
+			rc = access_probe_subjects(s, &hits, p, CRM_ACCESS_NET,
+						   plens[i], net, bytes);
+		}
+	}
+	if (rc == CRM_OK && p->local)
+		rc = access_probe_subjects(s, &hits, p, CRM_ACCESS_LOCAL, 0,
+					   NULL, 0);
+	if (rc == CRM_OK && p->tty)
+		rc = access_probe_subjects(s, &hits, p, CRM_ACCESS_TTY, 0,
+					   NULL, 0);
+	if (rc == CRM_OK)
+		rc = access_probe_subjects(s, &hits, p, CRM_ACCESS_ANY, 0,
+					   NULL, 0);
+	if (rc == CRM_OK && hits.count > 1)
+		qsort(hits.items, hits.count, sizeof(*hits.items), by_position);
+	for (i = 0; rc == CRM_OK && !stop && i < hits.count; i++) {
+		/* A rule with two places that both hold the login came
+		 * twice: once is enough. */
+		if (i > 0 && hits.items[i].id == hits.items[i - 1].id)
+			continue;
+		stop = cb(arg, hits.items[i].id, hits.items[i].line);
+	}
+	if (rc == CRM_OK)
+		rc = access_stop_status(stop);
+	access_hits_free(&hits);
+	return rc;
 }

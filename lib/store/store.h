@@ -41,7 +41,7 @@
 
 #include "core/crm.h"
 
-#define CRM_SCHEMA_VERSION 3
+#define CRM_SCHEMA_VERSION 4
 #define CRM_MAC_LEN 32
 
 struct crm_store;
@@ -329,6 +329,76 @@ int crm_store_totp_grace_get(struct crm_store *store, int64_t user_id,
 			     int64_t *since_ms);
 int crm_store_totp_grace_set(struct crm_store *store, int64_t user_id,
 			     int64_t since_ms);
+
+/* ---- access rules (pam_crm_access) ---- */
+
+/*
+ * A rule is kept as its canonical line (rule.c parses and writes it) and,
+ * beside it, one key for each place of its WHERE, with its subject, so
+ * that finding the rules a login can match is a few index probes: one per
+ * network length in use and subject (the user, each of the user's roles,
+ * "*"), not a scan of the rules.  Order is the rule's position: first
+ * match decides.
+ */
+enum crm_access_where {
+	CRM_ACCESS_NET,			/* family, prefix, net */
+	CRM_ACCESS_LOCAL,		/* no PAM_RHOST */
+	CRM_ACCESS_TTY,			/* a tty pattern (checked by the caller) */
+	CRM_ACCESS_ANY,			/* "*" */
+};
+
+struct crm_access_key {
+	enum crm_access_where kind;
+	int family;			/* 4 or 6 (NET) */
+	unsigned int prefix;		/* bits (NET) */
+	unsigned char net[16];		/* network order, bits past prefix 0 */
+};
+
+enum crm_access_subject {
+	CRM_ACCESS_SUBJECT_ANY,		/* "*" */
+	CRM_ACCESS_SUBJECT_USER,
+	CRM_ACCESS_SUBJECT_ROLE,
+};
+
+/* Append a rule (last in match order); *id its id. */
+int crm_store_access_add(struct crm_store *store, const char *line,
+			 enum crm_access_subject subject_kind,
+			 const char *subject, const struct crm_access_key *keys,
+			 size_t nkeys, int64_t *id);
+/* CRM_NOTFOUND when there is no such rule. */
+int crm_store_access_del(struct crm_store *store, int64_t id);
+
+/* Callbacks return 0 to go on, CRM_ACCESS_STOP to stop (the walk then
+ * returns CRM_OK), or a crm_status to stop with it. */
+#define CRM_ACCESS_STOP (-1)
+typedef int (*crm_access_cb)(void *arg, int64_t id, const char *line);
+/* Every rule, in match order. */
+int crm_store_access_list(struct crm_store *store, crm_access_cb cb,
+			  void *arg);
+
+/* What a login offers to the rules. */
+struct crm_access_probe {
+	int family;			/* 4 or 6; 0: rhost is no address */
+	unsigned char addr[16];
+	int local;			/* no rhost: console, kiosk */
+	int tty;			/* a tty is known: tty rules apply */
+	const char *user;
+	const char *const *roles;	/* the user's roles */
+	size_t nroles;
+};
+
+/*
+ * The rules whose WHERE may hold this login (a network holding the
+ * address, local, a tty pattern, or "*") and whose subject is "*", the
+ * user or one of the roles, in match order, each once, until cb stops
+ * the walk (at the first that passes the caller's own checks: tty
+ * pattern, service, hours, from/until).  The cost depends on the
+ * network lengths in use and the user's roles, not on the number of
+ * rules.
+ */
+int crm_store_access_candidates(struct crm_store *store,
+				const struct crm_access_probe *probe,
+				crm_access_cb cb, void *arg);
 
 /* ---- named values of the database (key check, audit anchor, head) ---- */
 

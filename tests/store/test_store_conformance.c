@@ -639,6 +639,162 @@ meta_values_are_binary_and_replaced(void **state)
 			     CRM_OK);
 }
 
+/* ---- access rules ---- */
+
+struct hits {
+	char got[1024];			/* lines, ' '-joined */
+	int count;
+	int stop_after;			/* 0: never */
+};
+
+static int
+see_rule(void *arg, int64_t id, const char *line)
+{
+	struct hits *h = arg;
+	size_t used = strlen(h->got);
+
+	(void)id;
+	snprintf(h->got + used, sizeof(h->got) - used, "%s%s",
+		 used > 0 ? " " : "", line);
+	h->count++;
+	return h->stop_after > 0 && h->count >= h->stop_after
+		? CRM_ACCESS_STOP : 0;
+}
+
+static struct crm_access_key
+net_key(int family, unsigned int prefix, const char *bytes)
+{
+	struct crm_access_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.kind = CRM_ACCESS_NET;
+	k.family = family;
+	k.prefix = prefix;
+	memcpy(k.net, bytes, family == 4 ? 4 : 16);
+	return k;
+}
+
+static struct crm_access_key
+kind_key(enum crm_access_where kind)
+{
+	struct crm_access_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.kind = kind;
+	return k;
+}
+
+static int64_t
+add_rule(struct crm_store *s, const char *line, enum crm_access_subject kind,
+	 const char *subject, struct crm_access_key key)
+{
+	int64_t id = 0;
+
+	assert_int_equal(crm_store_access_add(s, line, kind, subject, &key, 1,
+					      &id), CRM_OK);
+	assert_true(id > 0);
+	return id;
+}
+
+static void
+probe(struct crm_store *s, const char *user, const char *role, int family,
+      const char *addr, int local, int tty, struct hits *h, int stop_after)
+{
+	const char *roles[1] = { role };
+	struct crm_access_probe p;
+
+	memset(&p, 0, sizeof(p));
+	memset(h, 0, sizeof(*h));
+	h->stop_after = stop_after;
+	p.family = family;
+	if (family != 0)
+		memcpy(p.addr, addr, family == 4 ? 4 : 16);
+	p.local = local;
+	p.tty = tty;
+	p.user = user;
+	p.roles = roles;
+	p.nroles = role != NULL ? 1 : 0;
+	assert_int_equal(crm_store_access_candidates(s, &p, see_rule, h),
+			 CRM_OK);
+}
+
+static void
+access_rules_are_found_by_probe_in_match_order(void **state)
+{
+	struct crm_store *s = *state;
+	char user[CRM_NAME_MAX], role[CRM_NAME_MAX], other[CRM_NAME_MAX];
+	static const char v6net[16] = "\x20\x01\x0d\xb8";
+	static const char v6addr[16] = "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0"
+				       "\0\0\0\x05";
+	struct hits h;
+	int64_t a;
+	char addr[4];
+	int i;
+
+	snprintf(user, sizeof(user), "%s", N("ursula"));
+	snprintf(role, sizeof(role), "%s", N("sales"));
+	snprintf(other, sizeof(other), "%s", N("otto"));
+	assert_int_equal(crm_store_begin(s, CRM_TXN_WRITE), CRM_OK);
+	a = add_rule(s, "A", CRM_ACCESS_SUBJECT_USER, user,
+		     net_key(4, 16, "\x0a\x01\0\0"));
+	add_rule(s, "B", CRM_ACCESS_SUBJECT_ROLE, role,
+		 net_key(4, 24, "\x0a\x01\x02\0"));
+	add_rule(s, "C", CRM_ACCESS_SUBJECT_USER, user, net_key(6, 32, v6net));
+	add_rule(s, "D", CRM_ACCESS_SUBJECT_USER, user,
+		 kind_key(CRM_ACCESS_LOCAL));
+	add_rule(s, "E", CRM_ACCESS_SUBJECT_USER, user,
+		 kind_key(CRM_ACCESS_TTY));
+	add_rule(s, "F", CRM_ACCESS_SUBJECT_USER, user,
+		 kind_key(CRM_ACCESS_ANY));
+	add_rule(s, "G", CRM_ACCESS_SUBJECT_USER, other,
+		 net_key(4, 32, "\x0a\x01\x02\x03"));
+	assert_int_equal(crm_store_commit(s), CRM_OK);
+
+	/* The networks that hold the address, the user's and the role's,
+	 * then "*", in the order the rules were added; not other users'. */
+	probe(s, user, role, 4, "\x0a\x01\x02\x03", 0, 0, &h, 0);
+	assert_string_equal(h.got, "A B F");
+	probe(s, user, NULL, 4, "\x0a\x01\xff\xff", 0, 0, &h, 0);
+	assert_string_equal(h.got, "A F");
+	probe(s, user, role, 4, "\x0a\x02\0\0", 0, 0, &h, 0);
+	assert_string_equal(h.got, "F");
+	probe(s, other, NULL, 4, "\x0a\x01\x02\x03", 0, 0, &h, 0);
+	assert_string_equal(h.got, "G");
+	probe(s, user, NULL, 6, v6addr, 0, 0, &h, 0);
+	assert_string_equal(h.got, "C F");
+	/* No address: local rules; a tty: tty rules (the caller matches
+	 * the pattern). */
+	probe(s, user, NULL, 0, NULL, 1, 1, &h, 0);
+	assert_string_equal(h.got, "D E F");
+	/* The walk stops where the caller says. */
+	probe(s, user, role, 4, "\x0a\x01\x02\x03", 0, 0, &h, 1);
+	assert_string_equal(h.got, "A");
+
+	assert_int_equal(crm_store_begin(s, CRM_TXN_WRITE), CRM_OK);
+	assert_int_equal(crm_store_access_del(s, a), CRM_OK);
+	assert_int_equal(crm_store_access_del(s, a), CRM_NOTFOUND);
+	/* Many rules of one length for other addresses: a probe still
+	 * finds only what holds its address. */
+	for (i = 0; i < 2000; i++) {
+		addr[0] = (char)172;
+		addr[1] = 16;
+		addr[2] = (char)(i / 256);
+		addr[3] = (char)(i % 256);
+		add_rule(s, "H", CRM_ACCESS_SUBJECT_USER, user,
+			 net_key(4, 32, addr));
+	}
+	assert_int_equal(crm_store_commit(s), CRM_OK);
+	probe(s, user, role, 4, "\x0a\x01\x02\x03", 0, 0, &h, 0);
+	assert_string_equal(h.got, "B F");
+	probe(s, user, NULL, 4, "\xac\x10\x05\x05", 0, 0, &h, 0);
+	assert_string_equal(h.got, "F H");	/* F came first */
+
+	/* Listing: every rule in match order (at least ours). */
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(crm_store_access_list(s, see_rule, &h), CRM_OK);
+	assert_true(h.count >= 2006);
+}
+
 /* ---- transactions ---- */
 
 static void
@@ -813,6 +969,7 @@ main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 		T(users_are_added_read_changed_and_removed),
 		T(roles_are_granted_listed_and_revoked),
+		T(access_rules_are_found_by_probe_in_match_order),
 		T(failures_are_counted_in_a_window_reset_and_pruned),
 		T(locks_are_set_read_replaced_and_cleared),
 		T(address_failures_are_counted_apart_from_users),
