@@ -371,11 +371,6 @@ parse_services(struct parser *ps, char *value)
 			set_err(ps, "service=: an empty name in the list");
 			return CRM_INVALID;
 		}
-		if (strpbrk(item, BLANKS) != NULL) {
-			set_err(ps, "service=: \"%s\" holds a blank (write "
-				"service=a,b)", show);
-			return CRM_INVALID;
-		}
 		for (i = 0; i < r->nservices; i++)
 			if (strcmp(r->services[i], item) == 0) {
 				set_err(ps, "service=: \"%s\" is twice in the "
@@ -416,7 +411,8 @@ parse_time(struct parser *ps, const char *name, const char *value,
 		return CRM_INVALID;
 	}
 	if (ms <= 0 || ms > TIME_MAX_MS) {
-		set_err(ps, "%s=%s is not between 1970 and 9999", name, show);
+		set_err(ps, "%s=%s is outside 1970-01-01T00:00:00.001Z to "
+			"9999-12-31T23:59:59.999Z", name, show);
 		return CRM_INVALID;
 	}
 	*out_ms = ms;
@@ -432,8 +428,10 @@ apply_option(struct parser *ps, int opt, char *value)
 	char show[SHOWN_MAX + 4];
 
 	shown(show, value, strlen(value));
-	if (opt == OPT_TZ && strchr(value, ' ') != NULL) {
-		set_err(ps, "tz=%s holds a blank", show);
+	if ((opt == OPT_SERVICE || opt == OPT_TZ) &&
+	    strchr(value, ' ') != NULL) {
+		set_err(ps, "%s=%s holds a blank%s", name, show,
+			opt == OPT_SERVICE ? " (write service=a,b)" : "");
 		return CRM_INVALID;
 	}
 	switch (opt) {
