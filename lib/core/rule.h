@@ -9,7 +9,7 @@
  *                                 [from=TIME] [until=TIME]
  *
  * separated by blanks (spaces or tabs; leading and trailing ones and one
- * final newline are ignored).  A line that is blank, or whose first
+ * final newline or CRLF are ignored).  A line that is blank, or whose first
  * non-blank character is '#', holds no rule; '#' anywhere else is text.
  *
  * SUBJECT: "user:NAME", "role:NAME" or "*".

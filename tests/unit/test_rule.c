@@ -89,6 +89,7 @@ every_shape_has_one_canonical_text(void **state)
 	assert_canonical("allow * 2001:0db8:0000::/32",
 			 "allow * 2001:db8::/32");
 	assert_canonical("allow * *", "allow * *");
+	assert_canonical("allow * *\r\n", "allow * *");
 	assert_canonical("deny * 0.0.0.0/0,::/0", "deny * 0.0.0.0/0,::/0");
 	assert_canonical("  allow\tuser:bob\tlocal,tty:tty[1-6],tty:pts/*  "
 			 "service=sshd,login \t\n",
