@@ -48,13 +48,32 @@ parse_relative(const char *text, int64_t now_ms, int64_t *out_ms)
 	return CRM_OK;
 }
 
+/* ".5", ".12", ".123" after the seconds: what crm_time_format writes,
+ * so that its text parses back to the same millisecond. */
+static const char *
+parse_fraction(const char *text, int *out_ms)
+{
+	int value = 0, digits = 0;
+
+	for (text++; *text >= '0' && *text <= '9' && digits < 3; text++) {
+		value = value * 10 + (*text - '0');
+		digits++;
+	}
+	if (digits == 0 || (*text >= '0' && *text <= '9'))
+		return NULL;
+	for (; digits < 3; digits++)
+		value *= 10;
+	*out_ms = value;
+	return text;
+}
+
 int
 crm_time_parse(const char *text, int64_t now_ms, int64_t *out_ms)
 {
 	struct tm tm;
 	const char *rest;
 	time_t t;
-	int utc = 0;
+	int utc = 0, fraction_ms = 0;
 
 	if (text == NULL || *text == '\0')
 		return CRM_INVALID;
@@ -68,7 +87,9 @@ crm_time_parse(const char *text, int64_t now_ms, int64_t *out_ms)
 	if (*rest == 'T' || *rest == ' ') {
 		const char *time_rest = strptime(rest + 1, "%H:%M:%S", &tm);
 
-		if (time_rest == NULL)
+		if (time_rest != NULL && *time_rest == '.')
+			time_rest = parse_fraction(time_rest, &fraction_ms);
+		else if (time_rest == NULL)
 			time_rest = strptime(rest + 1, "%H:%M", &tm);
 		if (time_rest == NULL)
 			return CRM_INVALID;
@@ -84,7 +105,7 @@ crm_time_parse(const char *text, int64_t now_ms, int64_t *out_ms)
 	t = utc ? timegm(&tm) : mktime(&tm);
 	if (t == (time_t)-1)
 		return CRM_INVALID;
-	*out_ms = (int64_t)t * 1000;
+	*out_ms = (int64_t)t * 1000 + fraction_ms;
 	return CRM_OK;
 }
 

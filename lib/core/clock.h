@@ -14,7 +14,9 @@
 int64_t crm_now_ms(void);
 
 /* "+30m", "+2h", "+7d", "+45s" relative to now_ms, or ISO 8601
- * "2026-01-31T18:00:00Z" / "2026-01-31 18:00" (local time without zone). */
+ * "2026-01-31T18:00:00Z" / "2026-01-31 18:00" (local time without zone),
+ * seconds optionally with a fraction of up to three digits
+ * ("2026-01-31T18:00:00.123Z", as crm_time_format writes). */
 int crm_time_parse(const char *text, int64_t now_ms, int64_t *out_ms);
 
 /* "2026-01-31T18:00:00.123Z" */
