@@ -7,6 +7,7 @@
  */
 #include "autoconfig.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,23 @@ static const char *const day_short[7] = {
 static const char *const day_long[7] = {
 	"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"
 };
+
+static void
+set_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* err may be NULL: the caller does not want the reason. */
+static void
+set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
 
 static unsigned int
 day_bit(int monday_index)
@@ -99,7 +117,7 @@ parse_days(const char **pp, unsigned int *days, char *err, size_t errlen,
 	for (;;) {
 		first = parse_day(&p);
 		if (first < 0) {
-			snprintf(err, errlen, "item %zu: \"%.16s\" is not a "
+			set_err(err, errlen, "item %zu: \"%.16s\" is not a "
 				 "day (Mo Tu We Th Fr Sa Su)", n, p);
 			return -1;
 		}
@@ -108,13 +126,13 @@ parse_days(const char **pp, unsigned int *days, char *err, size_t errlen,
 			p++;
 			last = parse_day(&p);
 			if (last < 0) {
-				snprintf(err, errlen, "item %zu: \"%.16s\" is "
+				set_err(err, errlen, "item %zu: \"%.16s\" is "
 					 "not a day (Mo Tu We Th Fr Sa Su)",
 					 n, p);
 				return -1;
 			}
 			if (last == first) {
-				snprintf(err, errlen, "item %zu: a day range "
+				set_err(err, errlen, "item %zu: a day range "
 					 "from %s to %s", n, day_short[first],
 					 day_short[last]);
 				return -1;
@@ -123,7 +141,7 @@ parse_days(const char **pp, unsigned int *days, char *err, size_t errlen,
 		for (i = first;; i = (i + 1) % 7) {
 			bit = day_bit(i);
 			if (bits & bit) {
-				snprintf(err, errlen, "item %zu: %s is listed "
+				set_err(err, errlen, "item %zu: %s is listed "
 					 "twice", n, day_short[i]);
 				return -1;
 			}
@@ -151,7 +169,7 @@ parse_item(const char *text, size_t len, struct hours_item *item,
 	memcpy(buf, text, len);
 	buf[len] = '\0';
 	if (len == 0) {
-		snprintf(err, errlen, "item %zu is empty", n);
+		set_err(err, errlen, "item %zu is empty", n);
 		return -1;
 	}
 	item->days = 0x7f;
@@ -159,7 +177,7 @@ parse_item(const char *text, size_t len, struct hours_item *item,
 		if (parse_days(&p, &item->days, err, errlen, n) != 0)
 			return -1;
 		if (!is_blank(*p)) {
-			snprintf(err, errlen, "item %zu: days must be followed "
+			set_err(err, errlen, "item %zu: days must be followed "
 				 "by a blank and a range HH:MM-HH:MM", n);
 			return -1;
 		}
@@ -173,22 +191,22 @@ parse_item(const char *text, size_t len, struct hours_item *item,
 		item->end = parse_time(&p);
 	}
 	if (item->end < 0) {
-		snprintf(err, errlen, "item %zu: \"%.32s\" is not a range "
+		set_err(err, errlen, "item %zu: \"%.32s\" is not a range "
 			 "HH:MM-HH:MM from 00:00 to 24:00", n, buf);
 		return -1;
 	}
 	if (*p != '\0') {
-		snprintf(err, errlen, "item %zu: \"%.16s\" after the range",
+		set_err(err, errlen, "item %zu: \"%.16s\" after the range",
 			 n, p);
 		return -1;
 	}
 	if (item->start == MINUTES_PER_DAY) {
-		snprintf(err, errlen, "item %zu: a range cannot start at "
+		set_err(err, errlen, "item %zu: a range cannot start at "
 			 "24:00", n);
 		return -1;
 	}
 	if (item->start == item->end) {
-		snprintf(err, errlen, "item %zu: an empty range (start equals "
+		set_err(err, errlen, "item %zu: an empty range (start equals "
 			 "end)", n);
 		return -1;
 	}
@@ -208,24 +226,24 @@ crm_hours_parse(const char *text, struct crm_hours **out, char *err,
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
 	if (text == NULL) {
-		snprintf(err, errlen, "no hours");
+		set_err(err, errlen, "no hours");
 		goto out;
 	}
 	if (strnlen(text, CRM_HOURS_TEXT_MAX) >= CRM_HOURS_TEXT_MAX) {
-		snprintf(err, errlen, "hours longer than %d bytes",
+		set_err(err, errlen, "hours longer than %d bytes",
 			 CRM_HOURS_TEXT_MAX - 1);
 		goto out;
 	}
 	h = calloc(1, sizeof(*h));
 	if (h == NULL) {
-		snprintf(err, errlen, "out of memory");
+		set_err(err, errlen, "out of memory");
 		rc = CRM_ENOMEM;
 		goto out;
 	}
 	p = text;
 	for (;;) {
 		if (h->count == CRM_HOURS_ITEMS_MAX) {
-			snprintf(err, errlen, "more than %d items",
+			set_err(err, errlen, "more than %d items",
 				 CRM_HOURS_ITEMS_MAX);
 			goto out;
 		}
@@ -324,6 +342,8 @@ crm_hours_format(const struct crm_hours *h, char *out, size_t len)
 	if (out == NULL || len == 0)
 		return CRM_INVALID;
 	out[0] = '\0';
+	if (h == NULL)
+		return CRM_INVALID;
 	for (i = 0; i < h->count; i++) {
 		const struct hours_item *item = &h->items[i];
 

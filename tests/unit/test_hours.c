@@ -289,6 +289,11 @@ malformed_rules_are_refused_with_a_reason(void **state)
 	assert_int_equal(crm_hours_parse(NULL, &h, err, sizeof(err)),
 			 CRM_INVALID);
 	assert_null(h);
+	/* A caller that does not want the reason. */
+	assert_int_equal(crm_hours_parse("Xy 08:00-09:00", &h, NULL, 64),
+			 CRM_INVALID);
+	assert_int_equal(crm_hours_format(NULL, err, sizeof(err)),
+			 CRM_INVALID);
 	{
 		char longer[CRM_HOURS_TEXT_MAX + 8];
 

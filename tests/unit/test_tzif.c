@@ -192,6 +192,32 @@ assert_zone_like_glibc(const char *name, int min_changes)
 	crm_tz_free(tz);
 }
 
+/* Files made by "zic -b slim" (as Debian 12 and later ship): the
+ * footer takes over after 1996 (Berlin) and 2007 (New York); glibc
+ * reads the system's files. */
+static void
+slim_files_are_what_glibc_says(void **state)
+{
+	static const char *const names[] = {
+		"Europe/Berlin", "America/New_York"
+	};
+	const char *srcdir = getenv("CRM_TEST_SRCDIR");
+	struct crm_tz *tz = NULL;
+	char dir[512], err[256];
+	size_t i;
+
+	assert_non_null(srcdir);
+	snprintf(dir, sizeof(dir), "%s/tests/unit/zoneinfo-slim", srcdir);
+	for (i = 0; i < CRM_ARRAY_SIZE(names); i++) {
+		if (crm_tz_load(dir, names[i], &tz, err, sizeof(err)) != CRM_OK)
+			fail_msg("%s: %s", names[i], err);
+		glibc_zone(names[i]);
+		assert_true(assert_same_over(tz, T_1960, T_2110, 7 * HOUR) >
+			    2 * 120);
+		crm_tz_free(tz);
+	}
+}
+
 static void
 berlin_is_what_glibc_says(void **state)
 {
@@ -531,6 +557,13 @@ malformed_files_are_refused(void **state)
 	copy[54 + 31] = 1;
 	assert_refused(copy, len, NULL);
 	assert_refused(NULL, 0, NULL);
+	{
+		struct crm_tz *tz = (struct crm_tz *)1;
+
+		assert_int_equal(crm_tz_parse(image, 10, &tz, NULL, 64),
+				 CRM_INVALID);
+		assert_null(tz);
+	}
 }
 
 static void
@@ -623,6 +656,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(berlin_is_what_glibc_says),
+		cmocka_unit_test(slim_files_are_what_glibc_says),
 		cmocka_unit_test(new_york_is_what_glibc_says),
 		cmocka_unit_test(fractional_offsets_are_what_glibc_says),
 		cmocka_unit_test(utc_is_utc),
