@@ -15,6 +15,8 @@ crm_call_common(const struct crm_call *call)
 		return &call->u.passwd.opts->common;
 	case CRM_DECIDE_TOTP:
 		return &call->u.totp.opts->common;
+	case CRM_DECIDE_ACCESS:
+		return &call->u.access.opts->common;
 	}
 	return NULL;
 }
@@ -40,6 +42,11 @@ crm_decide(struct crm_ctx *ctx, const struct crm_call *call,
 			crm_totp_answer(ctx, call->u.totp.opts, call->req,
 					call->u.totp.code, call->u.totp.reveal,
 					out);
+		break;
+	case CRM_DECIDE_ACCESS:
+		crm_access_decide(ctx, call->u.access.opts, call->req,
+				  call->u.access.at_ms, call->u.access.explain,
+				  out);
 		break;
 	default:
 		crm_outcome_init(out);

@@ -11,6 +11,7 @@
 
 #include "core/context.h"
 #include "core/crm.h"
+#include "decide/access.h"
 #include "decide/lockout.h"
 #include "decide/passwd.h"
 #include "decide/totp.h"
@@ -19,6 +20,7 @@ enum crm_decision {
 	CRM_DECIDE_LOCKOUT,
 	CRM_DECIDE_PASSWD,
 	CRM_DECIDE_TOTP,
+	CRM_DECIDE_ACCESS,
 };
 
 /* A TOTP login is two calls: whether to ask, then the answer. */
@@ -42,6 +44,11 @@ struct crm_call {
 			const char *code;	/* ANSWER; never logged */
 			struct crm_totp_reveal *reveal;	/* secrets out */
 		} totp;
+		struct {
+			const struct crm_access_opts *opts;
+			int64_t at_ms;		/* 0: now */
+			struct crm_access_explain *explain; /* may be NULL */
+		} access;
 	} u;
 };
 

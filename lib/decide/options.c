@@ -3,6 +3,7 @@
  */
 #include "autoconfig.h"
 
+#include "decide/access.h"
 #include "decide/lockout.h"
 #include "decide/options.h"
 #include "decide/passwd.h"
@@ -12,6 +13,7 @@ static const struct crm_option_table decide_tables[] = {
 	{ "lockout", crm_lockout_options, &crm_lockout_option_count },
 	{ "passwd", crm_passwd_options, &crm_passwd_option_count },
 	{ "totp", crm_totp_options, &crm_totp_option_count },
+	{ "access", crm_access_options, &crm_access_option_count },
 };
 
 const struct crm_option_table *

@@ -62,6 +62,7 @@ int cmd_role(struct crmauth *ca, int argc, char **argv);
 int cmd_lockout(struct crmauth *ca, int argc, char **argv);
 int cmd_audit(struct crmauth *ca, int argc, char **argv);
 int cmd_totp(struct crmauth *ca, int argc, char **argv);
+int cmd_allow(struct crmauth *ca, int argc, char **argv);
 
 /* ---- run state, configuration, context (run.c) ---- */
 

@@ -32,6 +32,10 @@ static const char usage_text[] =
 "  totp disable|recovery NAME\n"
 "  totp import (--oath-usersfile FILE | --google-authenticator FILE USER)\n"
 "  lockout show [USER] | lockout reset (USER | --rhost ADDR)\n"
+"  allow add (allow|deny) SUBJECT WHERE [--service S] [--hours SPEC] [--tz Z]\n"
+"            [--from T] [--until T]\n"
+"  allow del ID | allow list | allow test USER ADDR [--service S] [--tty T]\n"
+"            [--at TIME]\n"
 "  audit [--user U] [--event E] [--since TIME] | audit verify [--witness FILE]\n"
 "\n"
 "Passwords are read from standard input or asked on the terminal, never\n"
@@ -47,6 +51,7 @@ static const struct {
 	{ "role", cmd_role },
 	{ "lockout", cmd_lockout },
 	{ "totp", cmd_totp },
+	{ "allow", cmd_allow },
 	{ "audit", cmd_audit },
 };
 
