@@ -47,6 +47,8 @@ PASSWORD_PROMPT = r"Password: ?"
 CODE_PROMPT = r"Verification code: ?"
 # The address inside trusted_nets: from there no code is asked.
 TRUSTED = "127.0.0.2"
+# An address no access rule allows.
+REFUSED = "127.0.0.3"
 
 
 class Failure(Exception):
@@ -161,6 +163,10 @@ class Env:
         self.run_crmauth("init")
         self.run_crmauth("user", "add", USER, "--password-stdin",
                          stdin=PASSWORD + "\n")
+        # pam.d/sshd-crm starts with pam_crm_access: the test's two
+        # client addresses are allowed, every other one is not.
+        self.run_crmauth("allow", "add", "allow", "user:" + USER,
+                         "127.0.0.1,%s" % TRUSTED)
         self.enroll_totp()
 
     def enroll_totp(self):
@@ -540,12 +546,30 @@ def trusted_network_skips_the_code(env):
         raise Failure("no totp_skipped_trusted_net row: %r" % new)
 
 
+def access_rule_refuses_another_address(env):
+    """From 127.0.0.3, which no rule allows, the login is refused before
+    the password is asked, and audited as access_denied."""
+    before = audit_ids(env)
+    login = expect_refusal(env, password(PASSWORD), bind=REFUSED,
+                           what="right password from %s" % REFUSED)
+    if login.asked != 0:
+        raise Failure("a password was asked from a refused address: %r" %
+                      login.output)
+    rows = new_audit_rows(env, before)
+    if not any(r["event"] == "access_denied" and r.get("rhost") == REFUSED
+               for r in rows):
+        raise Failure("no access_denied row for %s: %r" % (REFUSED, rows))
+    if any(r["module"] == "pam_crm_passwd" for r in rows):
+        raise Failure("the password was checked from a refused address")
+
+
 CASES = [
     right_password_and_code_log_in,
     wrong_or_replayed_code_refused_and_counted,
     wrong_password_refused_and_counted,
     locked_after_deny_failures_until_reset,
     trusted_network_skips_the_code,
+    access_rule_refuses_another_address,
 ]
 
 
