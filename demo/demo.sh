@@ -13,7 +13,8 @@ login=$top/tools/crm-login/crm-login
 for f in "$crmauth" "$login" \
 	 "$top/modules/pam_crm_lockout/.libs/pam_crm_lockout.so" \
 	 "$top/modules/pam_crm_passwd/.libs/pam_crm_passwd.so" \
-	 "$top/modules/pam_crm_totp/.libs/pam_crm_totp.so"; do
+	 "$top/modules/pam_crm_totp/.libs/pam_crm_totp.so" \
+	 "$top/modules/pam_crm_access/.libs/pam_crm_access.so"; do
 	[ -x "$f" ] || [ -f "$f" ] || { echo "demo: $f missing: run make first" >&2; exit 2; }
 done
 
@@ -41,6 +42,9 @@ mkdir "$work/pam.d"
 # The shipped pam.d/crm, with the modules of this build tree.
 sed -e "s#\([^/]\)pam_crm_\([a-z]*\)\.so#\1$top/modules/pam_crm_\2/.libs/pam_crm_\2.so conf=$conf#" \
 	"$src/pam.d/crm" > "$work/pam.d/crm"
+# The same for the shipped pam.d/crm-kiosk (pam_crm_access first).
+sed -e "s#\([^/]\)pam_crm_\([a-z]*\)\.so#\1$top/modules/pam_crm_\2/.libs/pam_crm_\2.so conf=$conf#" \
+	"$src/pam.d/crm-kiosk" > "$work/pam.d/crm-kiosk"
 
 step() { printf '\n==> %s\n' "$*"; }
 show() { printf '$ %s\n' "$*" | sed "s#$top/tools/[a-z-]*/##; s#$work#\$DEMO#g"; }
@@ -118,6 +122,52 @@ if command -v oathtool >/dev/null 2>&1; then
 else
 	echo "(oathtool not installed: TOTP steps skipped)"
 fi
+
+# A login through pam.d/crm-kiosk: the password, then the TOTP code when
+# alice is enrolled (above).  A login the rules refuse is refused before
+# any prompt, so the answers are simply not read.
+try_kiosk() {
+	rhost=$1
+	if [ -n "${secret:-}" ]; then
+		# The next step's code: the current one may be used already,
+		# and window=1 accepts the next.
+		code=$(oathtool --totp --base32 -N "$(date -u -d '+30 seconds' '+%Y-%m-%d %H:%M:%S UTC')" "$secret")
+		show "printf '<password>\\n$code\\n' | crm-login --stdin -s crm-kiosk -r $rhost alice"
+		answers=$(printf '%s\n%s' 'Alice-Correct-Horse-7' "$code")
+	else
+		show "echo '<password>' | crm-login --stdin -s crm-kiosk -r $rhost alice"
+		answers='Alice-Correct-Horse-7'
+	fi
+	printf '%s\n' "$answers" |
+		"$login" --stdin --confdir "$work/pam.d" -s crm-kiosk -r "$rhost" alice 2>&1 |
+		grep -v '^Password: *$' | grep -v '^Verification code: *$' || true
+}
+
+# An hour-long window that begins two hours from now (local time, as the
+# rules read it without tz=): it does not hold the present moment.
+hour=$(date +%H)
+start=$(( (${hour#0} + 2) % 24 ))
+end=$(( start + 1 ))
+hours=$(printf '%02d:00-%02d:00' "$start" "$end")
+
+step "Access rules (pam_crm_access): alice from 203.0.113.0/24, but only $hours"
+admin allow add allow user:alice 203.0.113.0/24 --hours "$hours"
+admin allow list
+
+step "alice tries the kiosk service from 198.51.100.66: no rule allows that address"
+try_kiosk 198.51.100.66
+admin allow test alice 198.51.100.66 --service crm-kiosk || true
+
+step "From 203.0.113.10, outside $hours: refused at this time, before any prompt"
+try_kiosk 203.0.113.10
+admin allow test alice 203.0.113.10 --service crm-kiosk || true
+
+step "The administrator adds a rule without hours; the first rule that matches decides"
+admin allow add allow user:alice 203.0.113.0/24
+admin allow list
+admin allow test alice 203.0.113.10 --service crm-kiosk
+try_kiosk 203.0.113.10
+admin audit --user alice --event access_denied
 
 step "The audit trail, and its HMAC chain"
 admin audit
