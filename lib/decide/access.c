@@ -30,7 +30,6 @@
 #define MODULE_NAME "pam_crm_access"
 
 #define FIELD(name) offsetof(struct crm_access_opts, name)
-#define PAM_FIELD(name) offsetof(struct crm_access_pam_opts, name)
 
 /* An accessfile is a few static lines; a bigger one belongs in the
  * database, where its cost does not grow with it. */
@@ -44,8 +43,6 @@ const struct crm_option crm_access_options[] = {
 	{ "default", CRM_OPT_ENUM, FIELD(default_action), 0, 0,
 	  default_choices, 0 },
 	{ "accessfile", CRM_OPT_PATH, FIELD(accessfile), 0, 0, NULL, 0 },
-	{ "nodelay", CRM_OPT_BOOL, PAM_FIELD(nodelay), 0, 1, NULL,
-	  CRM_OPT_PAM },
 };
 
 const size_t crm_access_option_count = CRM_ARRAY_SIZE(crm_access_options);
@@ -282,6 +279,29 @@ search_file(struct search *s, const char *path)
 		free(text);
 		return CRM_INVALID;
 	}
+	/* Every line is read before any decides: a file with a bad line
+	 * anywhere is not the file its author meant, and refuses all. */
+	for (line = text; line != NULL; line = next) {
+		struct crm_rule r;
+		char err[256];
+		int prc;
+
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next = '\0';
+		n++;
+		prc = crm_rule_parse(line, s->l->now_ms, &r, err, sizeof(err));
+		crm_rule_clear(&r);
+		if (next != NULL)
+			*next++ = '\n';
+		if (prc != CRM_OK && prc != CRM_NOTFOUND) {
+			crm_log(s->l->log, LOG_ERR, "accessfile %s line %u: %s",
+				path, n, err);
+			free(text);
+			return prc == CRM_ENOMEM ? prc : CRM_INVALID;
+		}
+	}
+	n = 0;
 	for (line = text; line != NULL && !stop; line = next) {
 		next = strchr(line, '\n');
 		if (next != NULL)
@@ -369,7 +389,7 @@ crm_access_decide(struct crm_ctx *ctx, const struct crm_access_opts *opts,
 		  struct crm_access_explain *explain, struct crm_outcome *out)
 {
 	struct crm_access_explain local_explain;
-	int question = explain != NULL;
+	int question = explain != NULL, known = 0;
 	struct crm_access_probe probe;
 	struct role_list rl;
 	struct search s;
@@ -392,6 +412,15 @@ crm_access_decide(struct crm_ctx *ctx, const struct crm_access_opts *opts,
 	s.explain = explain;
 
 	rc = crm_store_begin(ctx->store, CRM_TXN_READ);
+	if (rc == CRM_OK) {
+		struct crm_user u;
+
+		rc = crm_store_user_get(ctx->store, req->user, &u);
+		crm_user_clear(&u);
+		known = rc == CRM_OK;
+		if (rc == CRM_NOTFOUND)
+			rc = CRM_OK;
+	}
 	if (rc == CRM_OK)
 		rc = crm_store_user_roles(ctx->store, req->user, add_role, &rl);
 	if (rc == CRM_OK && rl.overflow)
@@ -413,8 +442,14 @@ crm_access_decide(struct crm_ctx *ctx, const struct crm_access_opts *opts,
 	if (rc != CRM_OK)
 		goto fail;
 
-	out->user_masked = 0;
-	if (s.found && s.decided.action == CRM_RULE_ALLOW) {
+	/* A name that is no account may be a password typed in the user
+	 * field: never logged or audited as typed. */
+	out->user_masked = !known;
+	if (!known && opts->common.unknown == CRM_UNKNOWN_IGNORE) {
+		out->verdict = CRM_IGNORE;
+		out->event = "access_ignored";
+		snprintf(out->detail, sizeof(out->detail), "not an account");
+	} else if (s.found && s.decided.action == CRM_RULE_ALLOW) {
 		out->verdict = CRM_ALLOW;
 		out->event = "access_ok";
 		out->audit = opts->common.debug;

@@ -24,9 +24,10 @@ struct crm_access_opts {
 	char accessfile[PATH_MAX];	/* "" none */
 };
 
-/* What only the PAM module reads. */
+/* What only the PAM module reads: nothing yet (a refusal needs no
+ * delay: it comes before any secret is asked). */
 struct crm_access_pam_opts {
-	int nodelay;
+	int unused;
 };
 
 extern const struct crm_option crm_access_options[];

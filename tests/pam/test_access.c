@@ -344,8 +344,32 @@ an_accessfile_error_fails_closed(void **state)
 	assert_int_equal(fclose(f), 0);
 	fx_log_begin(&fx);
 	assert_int_equal(from("filed", "198.51.100.1"), PAM_AUTH_ERR);
+	/* Also the login an earlier line would have allowed. */
+	assert_int_equal(from("filed", "192.0.2.1"), PAM_AUTH_ERR);
 	fx_log_end(&fx, log, sizeof(log));
-	assert_non_null(strstr(log, "accessfile line 3"));
+	assert_non_null(strstr(log, "access.rules line 3"));
+	fx_write_conf(&fx, base_conf);
+}
+
+static void
+names_that_are_no_account_are_never_logged_as_typed(void **state)
+{
+	char log[16384] = "";
+
+	clear_rules();
+	fx_log_begin(&fx);
+	assert_int_equal(from("Hunter2-typed-as-name", "192.0.2.1"),
+			 PAM_AUTH_ERR);
+	fx_log_end(&fx, log, sizeof(log));
+	assert_non_null(strstr(log, "access_denied user=(unknown)"));
+	assert_null(strstr(log, "Hunter2"));
+	assert_int_equal(fx_audit_count(&fx, "(unknown)", "access_denied"), 1);
+	/* unknown=ignore leaves such names to the other modules. */
+	fx_write_conf(&fx, "[lockout]\nnodelay = yes\ndeny = 1000\n"
+		      "[access]\nunknown = ignore\n");
+	assert_int_equal(from("Hunter2-typed-as-name", "192.0.2.1"),
+			 PAM_AUTH_ERR);	/* pam_crm_passwd refuses it */
+	assert_int_equal(fx_audit_count(&fx, "(unknown)", "access_denied"), 1);
 	fx_write_conf(&fx, base_conf);
 }
 
@@ -426,6 +450,7 @@ main(void)
 		cmocka_unit_test(default_deny_and_allow),
 		cmocka_unit_test(malformed_rules_are_refused_and_change_nothing),
 		cmocka_unit_test(an_accessfile_error_fails_closed),
+		cmocka_unit_test(names_that_are_no_account_are_never_logged_as_typed),
 		cmocka_unit_test(kiosk_local_and_tty_rules),
 		cmocka_unit_test(allow_test_explains),
 	};
