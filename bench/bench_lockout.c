@@ -55,6 +55,8 @@
 #include "core/hash.h"
 #include "store/store.h"
 
+#include "common.h"
+
 #define GOOD_PASSWORD	"Bench-Good-Passw0rd!"
 #define BAD_PASSWORD	"Bench-Wrong-Passw0rd?"
 #define MAX_USER_COUNTS	8
@@ -109,48 +111,7 @@ static struct dbset dbs[MAX_USER_COUNTS];
 static unsigned long delays_requested;
 static char password_hash[CRM_HASH_MAX];
 
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2),
-						      noreturn));
-
-static void
-die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fputs("bench_lockout: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(2);
-}
-
 /* snprintf that refuses to truncate: a cut path would test something else. */
-static void xfmt(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-xfmt(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= len)
-		die("path or option line too long");
-}
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* ---- PAM side ---- */
 
@@ -272,39 +233,10 @@ reset_counters(const struct dbset *d, enum kind k)
 /* ---- files ---- */
 
 static void
-write_file(const char *path, mode_t mode, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-write_file(const char *path, mode_t mode, const char *fmt, ...)
-{
-	va_list ap;
-	FILE *fp;
-
-	fp = fopen(path, "w");
-	if (fp == NULL)
-		die("%s: %s", path, strerror(errno));
-	va_start(ap, fmt);
-	vfprintf(fp, fmt, ap);
-	va_end(ap);
-	if (fclose(fp) != 0 || chmod(path, mode) != 0)
-		die("%s: %s", path, strerror(errno));
-}
-
-static void
 make_dir(const char *path)
 {
 	if (mkdir(path, 0755) != 0 && errno != EEXIST)
 		die("mkdir %s: %s", path, strerror(errno));
-}
-
-static void
-join(char *out, size_t len, const char *dir, const char *name)
-{
-	int n = snprintf(out, len, "%s/%s", dir, name);
-
-	if (n < 0 || (size_t)n >= len)
-		die("path too long: %s/%s", dir, name);
 }
 
 static int
@@ -546,27 +478,6 @@ sanity(void)
 }
 
 /* ---- statistics ---- */
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Nearest-rank percentile (percent of 100) of a sorted array. */
-static double
-pct(const double *sorted, size_t n, size_t percent)
-{
-	size_t rank = (percent * n + 99) / 100;
-
-	if (rank < 1)
-		rank = 1;
-	if (rank > n)
-		rank = n;
-	return sorted[rank - 1];
-}
 
 static void
 summarize(struct cell *c)
@@ -883,19 +794,6 @@ usage(FILE *fp)
 	MAX_USER_COUNTS);
 }
 
-static unsigned long
-parse_ul(const char *s, const char *what)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || s[0] == '-')
-		die("%s: not a number: %s", what, s);
-	return v;
-}
-
 static void
 parse_users(char *list)
 {
@@ -930,30 +828,6 @@ parse_variants(char *list)
 		else
 			die("-V: unknown variant %s", tok);
 	}
-}
-
-static void
-default_top(void)
-{
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *slash;
-	int i;
-
-	if (n <= 0)
-		die("cannot find myself: use -b");
-	exe[n] = '\0';
-	/* <top>/bench/bench_lockout (or <top>/bench/.libs/...) */
-	for (i = 0; i < 2; i++) {
-		slash = strrchr(exe, '/');
-		if (slash == NULL)
-			die("cannot find the build directory: use -b");
-		*slash = '\0';
-	}
-	slash = strrchr(exe, '/');
-	if (slash != NULL && strcmp(slash, "/bench") == 0)
-		*slash = '\0';	/* was bench/.libs */
-	snprintf(opt.top, sizeof(opt.top), "%s", exe);
 }
 
 int
@@ -1023,7 +897,7 @@ main(int argc, char **argv)
 	if (opt.iters[V_CHEAP] < 1 || opt.iters[V_PASSWD] < 1)
 		die("-n/-N: at least one iteration");
 	if (opt.top[0] == '\0')
-		default_top();
+		default_top(opt.top, sizeof(opt.top));
 
 	/* Everything the stacks name must be there. */
 	snprintf(path, sizeof(path), "%s/pam_faillock.so", opt.secdir);

@@ -71,6 +71,8 @@
 #include "decide/totp.h"
 #include "store/store.h"
 
+#include "common.h"
+
 #define MAX_SIZES	8
 #define SEED_LEN	20		/* SHA1, as an app's default */
 #define DIGITS		6
@@ -134,49 +136,6 @@ static unsigned long delays_requested;
 static time_t fake_now = FAKE_T0;
 /* RFC 6238's SHA1 test seed: the benchmarked user's, in every stack. */
 static const unsigned char bench_seed[SEED_LEN] = "12345678901234567890";
-
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2),
-						      noreturn));
-
-static void
-die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fputs("bench_totp: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(2);
-}
-
-static void xfmt(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* snprintf that refuses to truncate: a cut path would test something else. */
-static void
-xfmt(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= len)
-		die("path or option line too long");
-}
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* xorshift64: reproducible order and filler seeds (-x changes it). */
 static uint64_t
@@ -447,36 +406,11 @@ checked(struct sizeset *s, enum kind k)
 
 /* ---- files ---- */
 
-static void write_file(const char *path, mode_t mode, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-write_file(const char *path, mode_t mode, const char *fmt, ...)
-{
-	va_list ap;
-	FILE *fp;
-
-	fp = fopen(path, "w");
-	if (fp == NULL)
-		die("%s: %s", path, strerror(errno));
-	va_start(ap, fmt);
-	vfprintf(fp, fmt, ap);
-	va_end(ap);
-	if (fclose(fp) != 0 || chmod(path, mode) != 0)
-		die("%s: %s", path, strerror(errno));
-}
-
 static void
 make_dir(const char *path, mode_t mode)
 {
 	if (mkdir(path, mode) != 0 && errno != EEXIST)
 		die("mkdir %s: %s", path, strerror(errno));
-}
-
-static void
-join(char *out, size_t len, const char *dir, const char *name)
-{
-	xfmt(out, len, "%s/%s", dir, name);
 }
 
 static int
@@ -786,27 +720,6 @@ sanity(struct sizeset *s)
 
 /* ---- statistics ---- */
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Nearest-rank percentile of a sorted array. */
-static double
-pct(const double *sorted, size_t n, size_t percent)
-{
-	size_t rank = (percent * n + 99) / 100;
-
-	if (rank < 1)
-		rank = 1;
-	if (rank > n)
-		rank = n;
-	return sorted[rank - 1];
-}
-
 static void
 summarize(struct cell *c)
 {
@@ -1041,19 +954,6 @@ usage(FILE *fp)
 	MAX_SIZES);
 }
 
-static unsigned long
-parse_ul(const char *s, const char *what)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || s[0] == '-')
-		die("%s: not a number: %s", what, s);
-	return v;
-}
-
 static size_t
 parse_list(char *list, unsigned long *out, const char *what)
 {
@@ -1072,39 +972,6 @@ parse_list(char *list, unsigned long *out, const char *what)
 	if (n == 0)
 		die("%s: empty list", what);
 	return n;
-}
-
-static void
-default_top(void)
-{
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *slash;
-	int i;
-
-	if (n <= 0)
-		die("cannot find myself: use -b");
-	exe[n] = '\0';
-	for (i = 0; i < 2; i++) {
-		slash = strrchr(exe, '/');
-		if (slash == NULL)
-			die("cannot find the build directory: use -b");
-		*slash = '\0';
-	}
-	slash = strrchr(exe, '/');
-	if (slash != NULL && strcmp(slash, "/bench") == 0)
-		*slash = '\0';	/* was bench/.libs */
-	snprintf(opt.top, sizeof(opt.top), "%s", exe);
-}
-
-static void
-need(const char *dir, const char *file, const char *hint)
-{
-	char path[PATH_MAX + 128];
-
-	xfmt(path, sizeof(path), "%s/%s", dir, file);
-	if (access(path, R_OK) != 0)
-		die("%s: %s (%s)", path, strerror(errno), hint);
 }
 
 int
@@ -1176,7 +1043,7 @@ main(int argc, char **argv)
 		}
 	}
 	if (opt.top[0] == '\0')
-		default_top();
+		default_top(opt.top, sizeof(opt.top));
 
 	need(opt.secdir, "pam_permit.so", "apt-get install libpam-modules");
 	need(opt.secdir, "pam_oath.so", "apt-get install libpam-oath");
