@@ -188,38 +188,23 @@ struct search {
 	struct crm_access_explain *explain;
 };
 
-/* One candidate line; CRM_ACCESS_STOP when it decides. */
+/* One parsed candidate (consumed); CRM_ACCESS_STOP when it decides. */
 static int
-consider(struct search *s, int64_t id, unsigned int file_line,
-	 const char *line)
+consider_rule(struct search *s, int64_t id, unsigned int file_line,
+	      const char *line, struct crm_rule *r)
 {
-	struct crm_rule r;
 	enum check verdict;
-	char err[256];
 	int rc;
 
-	rc = crm_rule_parse(line, s->l->now_ms, &r, err, sizeof(err));
-	if (rc == CRM_NOTFOUND)
-		return 0;
+	rc = check_rule(s->l, r, s->roles, s->nroles, &verdict);
 	if (rc != CRM_OK) {
-		if (file_line > 0)
-			crm_log(s->l->log, LOG_ERR, "accessfile line %u: %s",
-				file_line, err);
-		else
-			crm_log(s->l->log, LOG_ERR, "access rule %lld: %s",
-				(long long)id, err);
-		s->status = rc == CRM_ENOMEM ? rc : CRM_INVALID;
-		return s->status;
-	}
-	rc = check_rule(s->l, &r, s->roles, s->nroles, &verdict);
-	if (rc != CRM_OK) {
-		crm_rule_clear(&r);
+		crm_rule_clear(r);
 		s->status = rc;
 		return rc;
 	}
 	if (verdict == CHECK_YES) {
 		s->found = 1;
-		s->decided = r;
+		s->decided = *r;
 		if (s->explain != NULL) {
 			s->explain->rule_id = id;
 			s->explain->file_line = file_line;
@@ -228,25 +213,47 @@ consider(struct search *s, int64_t id, unsigned int file_line,
 		}
 		return CRM_ACCESS_STOP;
 	}
-	if (r.action == CRM_RULE_ALLOW) {
+	if (r->action == CRM_RULE_ALLOW) {
 		s->hours_blocked |= verdict == CHECK_HOURS;
 		s->expired |= verdict == CHECK_EXPIRED;
 	}
-	crm_rule_clear(&r);
+	crm_rule_clear(r);
 	return 0;
 }
 
+/* A rule from the database: stored in its canonical text, so a line
+ * that does not parse was changed behind crmauth's back. */
 static int
 consider_db(void *arg, int64_t id, const char *line)
 {
-	return consider(arg, id, 0, line);
+	struct search *s = arg;
+	struct crm_rule r;
+	char err[256];
+	int rc;
+
+	rc = crm_rule_parse(line, s->l->now_ms, &r, err, sizeof(err));
+	if (rc == CRM_NOTFOUND)
+		return 0;
+	if (rc != CRM_OK) {
+		crm_log(s->l->log, LOG_ERR, "access rule %lld: %s",
+			(long long)id, err);
+		s->status = rc == CRM_ENOMEM ? rc : CRM_INVALID;
+		return s->status;
+	}
+	return consider_rule(s, id, 0, line, &r);
 }
 
 static int
 search_file(struct search *s, const char *path)
 {
+	struct file_rule {
+		struct crm_rule rule;
+		const char *line;
+		unsigned int number;
+	} *rules = NULL;
 	struct stat st;
 	char *text = NULL, *line, *next;
+	size_t nrules = 0, cap = 0, i = 0;
 	unsigned int n = 0;
 	ssize_t got;
 	int fd, rc = CRM_OK, stop = 0;
@@ -279,36 +286,44 @@ search_file(struct search *s, const char *path)
 		free(text);
 		return CRM_INVALID;
 	}
-	/* Every line is read before any decides: a file with a bad line
+	/* Every line is parsed before any decides: a file with a bad line
 	 * anywhere is not the file its author meant, and refuses all. */
-	for (line = text; line != NULL; line = next) {
-		struct crm_rule r;
+	for (line = text; line != NULL && rc == CRM_OK; line = next) {
 		char err[256];
+		void *items = rules;
 		int prc;
 
 		next = strchr(line, '\n');
 		if (next != NULL)
-			*next = '\0';
-		n++;
-		prc = crm_rule_parse(line, s->l->now_ms, &r, err, sizeof(err));
-		crm_rule_clear(&r);
-		if (next != NULL)
-			*next++ = '\n';
-		if (prc != CRM_OK && prc != CRM_NOTFOUND) {
-			crm_log(s->l->log, LOG_ERR, "accessfile %s line %u: %s",
-				path, n, err);
-			free(text);
-			return prc == CRM_ENOMEM ? prc : CRM_INVALID;
-		}
-	}
-	n = 0;
-	for (line = text; line != NULL && !stop; line = next) {
-		next = strchr(line, '\n');
-		if (next != NULL)
 			*next++ = '\0';
 		n++;
-		stop = consider(s, 0, n, line);
+		if (crm_array_grow(&items, &cap, nrules, sizeof(*rules)) !=
+		    CRM_OK) {
+			rc = CRM_ENOMEM;
+			break;
+		}
+		rules = items;
+		prc = crm_rule_parse(line, s->l->now_ms, &rules[nrules].rule,
+				     err, sizeof(err));
+		if (prc == CRM_NOTFOUND)
+			continue;
+		if (prc != CRM_OK) {
+			crm_log(s->l->log, LOG_ERR, "accessfile %s line %u: %s",
+				path, n, err);
+			rc = prc == CRM_ENOMEM ? prc : CRM_INVALID;
+			break;
+		}
+		rules[nrules].line = line;
+		rules[nrules].number = n;
+		nrules++;
 	}
+	for (i = 0; rc == CRM_OK && i < nrules && !stop; i++)
+		stop = consider_rule(s, 0, rules[i].number, rules[i].line,
+				     &rules[i].rule);
+	/* consider_rule took the rules it looked at; the rest go here. */
+	for (; i < nrules; i++)
+		crm_rule_clear(&rules[i].rule);
+	free(rules);
 	if (stop != 0 && stop != CRM_ACCESS_STOP)
 		rc = stop;
 	free(text);
