@@ -113,6 +113,39 @@ parse_duration(const char *value, long min, long max, unsigned long *out)
 	return CRM_OK;
 }
 
+/* "70000-79999": a block of numbers an administrator reserves, such as
+ * the uids crmauth hands out.  One value is a range of one. */
+static int
+parse_range(const char *value, long min, long max, struct crm_range *out)
+{
+	char lo_text[32];
+	const char *dash;
+	unsigned long lo, hi;
+	size_t n;
+
+	if (value == NULL)
+		return CRM_INVALID;
+	dash = strchr(value, '-');
+	if (dash == NULL)
+		dash = value + strlen(value);
+	n = (size_t)(dash - value);
+	if (n == 0 || n >= sizeof(lo_text))
+		return CRM_INVALID;
+	memcpy(lo_text, value, n);
+	lo_text[n] = '\0';
+	if (parse_uint(lo_text, min, max, &lo) != CRM_OK)
+		return CRM_INVALID;
+	if (*dash == '\0')
+		hi = lo;
+	else if (parse_uint(dash + 1, min, max, &hi) != CRM_OK)
+		return CRM_INVALID;
+	if (lo > hi)
+		return CRM_INVALID;
+	out->lo = lo;
+	out->hi = hi;
+	return CRM_OK;
+}
+
 int
 crm_config_set(const struct crm_option *option, void *values,
 	       const char *value)
@@ -129,6 +162,9 @@ crm_config_set(const struct crm_option *option, void *values,
 	case CRM_OPT_DURATION:
 		return parse_duration(value, option->min, option->max,
 				      (unsigned long *)(void *)field);
+	case CRM_OPT_RANGE:
+		return parse_range(value, option->min, option->max,
+				   (struct crm_range *)(void *)field);
 	case CRM_OPT_PATH:
 		if (value == NULL || value[0] != '/' ||
 		    !crm_valid_name(value, PATH_MAX, 0))

@@ -149,6 +149,13 @@ static const char *const migrations[] = {
 	"  family INTEGER NOT NULL,"
 	"  plen INTEGER NOT NULL,"
 	"  PRIMARY KEY (family, plen)) WITHOUT ROWID;",
+	/* 5: CRM accounts with a login shell (sshd, the kiosk): the uid
+	 * crmauth gave them, kept when the shell is taken away so that
+	 * giving one back does not hand the account another's files. */
+	"ALTER TABLE users ADD COLUMN uid INTEGER"
+	"  CHECK (uid IS NULL OR uid > 0);"
+	"ALTER TABLE users ADD COLUMN login_shell TEXT;"
+	"CREATE UNIQUE INDEX users_uid ON users(uid) WHERE uid IS NOT NULL;",
 };
 
 #define MIGRATION_COUNT ((int)CRM_ARRAY_SIZE(migrations))
@@ -169,6 +176,7 @@ enum stmt_id {
 	ST_BEGIN_READ, ST_BEGIN_WRITE, ST_COMMIT, ST_ROLLBACK,
 	ST_USER_ADD, ST_USER_DEL, ST_USER_GET, ST_USER_STATUS,
 	ST_USER_PASSWORD, ST_USER_REHASH, ST_USER_TOUCH, ST_USER_LIST,
+	ST_USER_LOGIN, ST_USER_UID_TAKEN,
 	ST_ROLE_ADD, ST_ROLE_DEL, ST_ROLE_LIST, ST_ROLE_GRANT, ST_ROLE_REVOKE,
 	ST_USER_ROLES,
 	ST_FAIL_ADD, ST_FAIL_COUNT, ST_FAIL_RESET, ST_FAIL_PRUNE,
@@ -199,8 +207,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_USER_DEL] = "DELETE FROM users WHERE name = ?1",
 	[ST_USER_GET] =
 		"SELECT id, name, dept, password_hash, status, suspended_until,"
-		" created, password_changed, last_login, must_change"
-		" FROM users WHERE name = ?1",
+		" created, password_changed, last_login, must_change, uid,"
+		" login_shell FROM users WHERE name = ?1",
 	[ST_USER_STATUS] =
 		"UPDATE users SET status = ?2, suspended_until = ?3"
 		" WHERE name = ?1",
@@ -214,8 +222,11 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_USER_TOUCH] = "UPDATE users SET last_login = ?2 WHERE name = ?1",
 	[ST_USER_LIST] =
 		"SELECT id, name, dept, NULL, status, suspended_until,"
-		" created, password_changed, last_login, must_change"
-		" FROM users ORDER BY name",
+		" created, password_changed, last_login, must_change, uid,"
+		" login_shell FROM users ORDER BY name",
+	[ST_USER_LOGIN] =
+		"UPDATE users SET uid = ?2, login_shell = ?3 WHERE name = ?1",
+	[ST_USER_UID_TAKEN] = "SELECT 1 FROM users WHERE uid = ?1",
 	[ST_ROLE_ADD] = "INSERT INTO roles (name, scope) VALUES (?1, ?2)",
 	[ST_ROLE_DEL] = "DELETE FROM roles WHERE name = ?1",
 	[ST_ROLE_LIST] =
@@ -776,6 +787,8 @@ read_user(sqlite3_stmt *st, struct crm_user *u)
 	u->password_changed_ms = sqlite3_column_int64(st, 7);
 	u->last_login_ms = sqlite3_column_int64(st, 8);
 	u->must_change = sqlite3_column_int(st, 9);
+	u->uid = sqlite3_column_int64(st, 10);
+	u->login_shell = column_dup(st, 11, &oom);
 	if (oom || u->name == NULL) {
 		crm_user_clear(u);
 		return CRM_ENOMEM;
@@ -912,6 +925,42 @@ crm_store_user_list(struct crm_store *s, crm_user_cb cb, void *arg)
 	int rc = stmt(s, ST_USER_LIST, &st);
 
 	return rc != CRM_OK ? rc : each_row(s, st, visit_user, &v);
+}
+
+int
+crm_store_user_set_login(struct crm_store *s, const char *name, int64_t uid,
+			 const char *login_shell)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_USER_LOGIN, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, name);
+	if (uid > 0)
+		sqlite3_bind_int64(st, 2, uid);
+	else
+		sqlite3_bind_null(st, 2);
+	bind_text(st, 3, login_shell);
+	return run_changed(s, st);
+}
+
+int
+crm_store_uid_taken(struct crm_store *s, int64_t uid, int *taken)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_USER_UID_TAKEN, &st);
+
+	*taken = 0;
+	if (rc != CRM_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, uid);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*taken = 1;
+	rc = map_rc(s, rc);
+	done(st);
+	return rc;
 }
 
 /* ---- roles ---- */

@@ -69,6 +69,7 @@ crm_user_clear(struct crm_user *u)
 {
 	free(u->name);
 	free(u->dept);
+	free(u->login_shell);
 	if (u->password_hash != NULL) {
 		crm_cleanse(u->password_hash, strlen(u->password_hash));
 		free(u->password_hash);

@@ -41,7 +41,7 @@
 
 #include "core/crm.h"
 
-#define CRM_SCHEMA_VERSION 4
+#define CRM_SCHEMA_VERSION 5
 #define CRM_MAC_LEN 32
 
 struct crm_store;
@@ -108,6 +108,8 @@ struct crm_user {
 	int64_t password_changed_ms;	/* 0 when never set */
 	int64_t last_login_ms;		/* 0 when never */
 	int must_change;
+	int64_t uid;			/* 0: never given one */
+	char *login_shell;		/* NULL: no login at sshd or kiosk */
 };
 
 const char *crm_user_status_name(enum crm_user_status status);
@@ -130,6 +132,11 @@ int crm_store_user_rehash(struct crm_store *store, const char *name,
 			  const char *old_hash, const char *new_hash);
 int crm_store_user_touch_login(struct crm_store *store, const char *name,
 			       int64_t now_ms);
+/* Give name a uid and login shell (shell NULL: none; uid 0: none).
+ * CRM_EXISTS when another account holds the uid. */
+int crm_store_user_set_login(struct crm_store *store, const char *name,
+			     int64_t uid, const char *login_shell);
+int crm_store_uid_taken(struct crm_store *store, int64_t uid, int *taken);
 
 /* Callbacks return 0 to go on, non-zero to stop (that value is returned
  * as CRM_INVALID unless it is a crm_status). */

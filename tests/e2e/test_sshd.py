@@ -4,16 +4,22 @@
 The test starts /usr/sbin/sshd on a free port of 127.0.0.1 under
 pam_wrapper, with a private sshd_config, host key and PAM service
 directory whose "sshd" is pam.d/sshd-crm with this build's modules and a
-throw-away pam_crm.conf; nothing in /etc is read or changed, except that
-the system user the login needs (crme2e) is created with useradd when
-missing and removed again.  ssh is driven with pexpect, one prompt and
-answer at a time.  What a user notices is checked: the right password
-logs in, a wrong one is refused and counted, deny wrong ones lock the
-account until crmauth resets it, and the audit trail names the address
-the login came from.
+throw-away pam_crm.conf.  The account that logs in exists only in the
+CRM database: crmauth gives it a login shell and writes it into
+libnss-extrausers' files, in a directory of the test; sshd runs in a
+mount namespace of its own (unshare -m) where that directory is
+/var/lib/extrausers and /etc/nsswitch.conf reads "passwd: files
+extrausers", so that the real glibc and the real libnss-extrausers find
+the account, and nothing in /etc or /var changes for anyone else.  ssh is
+driven with pexpect, one prompt and answer at a time.  What a user
+notices is checked: the right password logs in as that account, a wrong
+one is refused and counted, deny wrong ones lock the account until
+crmauth resets it, the audit trail names the address the login came
+from, a kiosk login through crm-login finds the same account, and a
+disabled or deleted account is refused as sshd's "Invalid user".
 
-Run by tests/run-test (make check); needs root (sshd, useradd).  Exit
-status 0 pass, 1 fail, 77 (skip) only when not root.
+Run by tests/run-test (make check); needs root (sshd, unshare, mount).
+Exit status 0 pass, 1 fail, 77 (skip) only when not root.
 """
 
 import collections
@@ -31,11 +37,12 @@ import re
 import time
 import traceback
 
-USER = "crme2e"
-USER_COMMENT = "pam-crm e2e test"
+USER = "crm-e2e"
 # Held for the whole run: two runs on one machine (two build trees) would
-# share the system user, and one would remove it under the other.
+# race for /run/sshd and for the loopback addresses' audit rows.
 LOCK_FILE = "/run/lock/pam-crm-e2e.lock"
+# Where Debian's libnss-extrausers reads its files (compiled in).
+EXTRAUSERS_DIR = "/var/lib/extrausers"
 PASSWORD = "Crm-E2E-Horse-Battery-7"
 DENY = 3
 # Every wait is bounded: a hang fails the test instead of blocking CI.
@@ -127,9 +134,14 @@ class Env:
         self.sshd_stderr = os.path.join(work, "sshd.stderr")
         self.syslog = os.environ.get("CRM_TEST_SYSLOG") or \
             os.path.join(work, "syslog")
+        self.extrausers = os.path.join(work, "extrausers")
+        # The session runs as the account: its home must be reachable
+        # from /, which the 0700 work directory is not.
+        self.home_base = tempfile.mkdtemp(prefix="pam-crm-e2e-home.")
+        os.chmod(self.home_base, 0o755)
+        self.nsswitch = os.path.join(work, "nsswitch.conf")
         self.port = None
         self.sshd = None
-        self.created_user = False
         self.pam_copies_before = set()
 
     def module(self, name):
@@ -157,12 +169,18 @@ class Env:
                     # Steps of one second (see enroll_totp): a window of
                     # three lets a replay a few seconds later (slow
                     # under sanitizers) still be recognised as one.
-                    "window = 3\n" %
+                    "window = 3\n\n"
+                    "[crmauth]\nextrausers_dir = %s\nhome_base = %s\n" %
                     (os.path.join(self.work, "crm.db"),
-                     os.path.join(self.work, "pam_crm.key"), DENY, TRUSTED))
+                     os.path.join(self.work, "pam_crm.key"), DENY, TRUSTED,
+                     self.extrausers, self.home_base))
+        os.mkdir(self.extrausers)
         self.run_crmauth("init")
+        # A CRM-only account: no useradd, no line in /etc/passwd.
         self.run_crmauth("user", "add", USER, "--password-stdin",
-                         stdin=PASSWORD + "\n")
+                         "--login-shell", "/bin/sh", stdin=PASSWORD + "\n")
+        self.uid = json.loads(self.run_crmauth(
+            "--json", "user", "show", USER).stdout)["uid"]
         # pam.d/sshd-crm starts with pam_crm_access: the test's two
         # client addresses are allowed, every other one is not.
         self.run_crmauth("allow", "add", "allow", "user:" + USER,
@@ -212,24 +230,33 @@ class Env:
                               timeout=TIMEOUT, check=True)
         return proc.stdout.strip()
 
-    def setup_system_user(self):
-        # sshd refuses a name NSS does not know before PAM is asked.  A
-        # user that carries our comment was left by a run that was
-        # killed (the lock below says no other run is using it): take
-        # it over and remove it at the end.
-        entry = subprocess.run(["getent", "passwd", USER],
-                               capture_output=True, text=True, check=False)
-        if entry.returncode == 0:
-            if entry.stdout.split(":")[4:5] == [USER_COMMENT]:
-                note("system user %s left by an earlier run: reused" % USER)
-                self.created_user = True
-            else:
-                note("system user %s exists already: kept" % USER)
-            return
-        subprocess.run(["useradd", "-M", "-s", "/bin/sh",
-                        "-c", USER_COMMENT, USER],
-                       check=True, timeout=TIMEOUT)
-        self.created_user = True
+    def write_nsswitch(self):
+        """The machine's nsswitch.conf with extrausers after files for
+        users and groups, as the README tells an administrator to write
+        it."""
+        out = []
+        with open("/etc/nsswitch.conf") as f:
+            for line in f:
+                db = line.split(":", 1)[0].strip()
+                if db in ("passwd", "group"):
+                    line = "%s: files extrausers\n" % db
+                out.append(line)
+        with open(self.nsswitch, "w") as f:
+            f.writelines(out)
+        os.makedirs(EXTRAUSERS_DIR, mode=0o755, exist_ok=True)
+
+    def in_namespace(self, argv):
+        """argv in a mount namespace of its own that sees the test's
+        extrausers files and nsswitch.conf in their system places;
+        $CRM_E2E_PRELOAD becomes LD_PRELOAD of argv only (not of sh or
+        mount)."""
+        script = ('mount --bind "$1" /etc/nsswitch.conf && '
+                  'mount --bind "$2" %s && shift 2 && '
+                  'exec env LD_PRELOAD="$CRM_E2E_PRELOAD" "$@"' %
+                  EXTRAUSERS_DIR)
+        return (["unshare", "--mount", "--propagation", "private",
+                 "sh", "-c", script, "sh", self.nsswitch, self.extrausers] +
+                list(argv))
 
     def failures(self):
         out = self.run_crmauth("--json", "lockout", "show", USER).stdout
@@ -247,6 +274,15 @@ class Env:
         with open(os.path.join(self.srcdir, "pam.d", "sshd-crm")) as f:
             lines = f.read().splitlines()
         out = []
+        self.write_service("sshd", lines)
+        with open(os.path.join(self.srcdir, "pam.d", "crm-kiosk")) as f:
+            self.write_service("crm-kiosk", f.read().splitlines())
+        with open(os.path.join(self.pamd, "other"), "w") as f:
+            for group in ("auth", "account", "password", "session"):
+                f.write("%s required pam_deny.so\n" % group)
+
+    def write_service(self, name, lines):
+        out = []
         for line in lines:
             words = line.split()
             if words and not line.startswith("#"):
@@ -257,11 +293,8 @@ class Env:
                             self.conf)
                 line = " ".join(words)
             out.append(line)
-        with open(os.path.join(self.pamd, "sshd"), "w") as f:
+        with open(os.path.join(self.pamd, name), "w") as f:
             f.write("\n".join(out) + "\n")
-        with open(os.path.join(self.pamd, "other"), "w") as f:
-            for group in ("auth", "account", "password", "session"):
-                f.write("%s required pam_deny.so\n" % group)
 
     def write_sshd_config(self):
         subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "",
@@ -300,15 +333,15 @@ LogLevel VERBOSE
             env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") +
                                    ":detect_leaks=0:"
                                    "verify_asan_link_order=0").lstrip(":")
-        env["LD_PRELOAD"] = " ".join(preload)
+        env["CRM_E2E_PRELOAD"] = " ".join(preload)
         self.pam_copies_before = set(glob.glob("/tmp/pam.?"))
         env["PAM_WRAPPER"] = "1"
         env["PAM_WRAPPER_SERVICE_DIR"] = self.pamd
         # sshd re-executes itself by absolute path for each connection.
         with open(self.sshd_stderr, "w") as err:
             self.sshd = subprocess.Popen(
-                ["/usr/sbin/sshd", "-D", "-f", self.sshd_config,
-                 "-E", self.sshd_log],
+                self.in_namespace(["/usr/sbin/sshd", "-D", "-f",
+                                   self.sshd_config, "-E", self.sshd_log]),
                 env=env, stdin=subprocess.DEVNULL, stdout=err, stderr=err)
         deadline = time.monotonic() + TIMEOUT
         while True:
@@ -338,8 +371,7 @@ LogLevel VERBOSE
     def cleanup(self):
         self.stop_sshd()
         remove_pam_wrapper_copies(self.pam_copies_before)
-        if self.created_user:
-            subprocess.run(["userdel", USER], check=False, timeout=TIMEOUT)
+        shutil.rmtree(self.home_base, ignore_errors=True)
 
     def show_logs(self):
         for title, path in (("sshd log", self.sshd_log),
@@ -420,10 +452,11 @@ def password_and_code(env, text, code=None):
     return [(PASSWORD_PROMPT, text), (CODE_PROMPT, code or env.code)]
 
 
-def expect_login(env, answers, bind=None, what="login"):
+def expect_login(env, answers, bind=None, what="login",
+                 command="echo LOGGED-IN"):
     """A login that every prompt of answers was asked for, and that ran
     the command."""
-    login = ssh_login(env, answers, bind=bind)
+    login = ssh_login(env, answers, bind=bind, command=command)
     note("%s: exit %d, %.2f s" % (what, login.status, login.seconds))
     if login.asked != len(answers):
         raise Failure("%s: %d of %d prompts came: %r" %
@@ -459,9 +492,23 @@ def new_audit_rows(env, before):
 # ---- the cases, in order: each starts where the one before left ----
 
 def right_password_and_code_log_in(env):
-    expect_login(env, password_and_code(env, PASSWORD),
-                 what="right password and code")
+    """The CRM-only account logs in as itself: its uid from uid_range,
+    its home made by pam_mkhomedir."""
+    login = expect_login(env, password_and_code(env, PASSWORD),
+                         what="right password and code",
+                         command="echo LOGGED-IN; echo id=$(id -u):$(id -un);"
+                                 " echo pwd=$(pwd)")
     expect_equal("failures after a good login", env.failures(), 0)
+    home = os.path.join(env.home_base, USER)
+    if "id=%d:%s" % (env.uid, USER) not in login.output:
+        raise Failure("the session does not run as %s (uid %d): %r" %
+                      (USER, env.uid, login.output))
+    if "pwd=%s" % home not in login.output:
+        raise Failure("the session does not start in %s: %r" %
+                      (home, login.output))
+    st = os.stat(home)
+    expect_equal("owner of the home made at first login", st.st_uid,
+                 env.uid)
 
 
 def wrong_or_replayed_code_refused_and_counted(env):
@@ -563,6 +610,74 @@ def access_rule_refuses_another_address(env):
         raise Failure("the password was checked from a refused address")
 
 
+def kiosk_login_through_crm_login(env):
+    """pam.d/crm-kiosk driven by crm-login from tty7, no address: the
+    tty rule lets the CRM-only account in, crm-login finds it in NSS as
+    login(1) would; tty8, which no rule names, is refused before any
+    prompt."""
+    env.run_crmauth("allow", "add", "allow", "user:" + USER, "tty:tty7")
+    crm_login = os.path.join(env.builddir, "tools/crm-login/crm-login")
+
+    def kiosk(tty, answers):
+        proc = subprocess.run(
+            env.in_namespace([crm_login, "-s", "crm-kiosk", "-t", tty,
+                              "--stdin", "--confdir", env.pamd, USER]),
+            input=answers, capture_output=True, text=True,
+            timeout=TIMEOUT, check=False,
+            env=dict(os.environ, CRM_E2E_PRELOAD=os.environ.get(
+                "CRM_TEST_PRELOAD", "")))
+        note("crm-login -t %s: exit %d" % (tty, proc.returncode))
+        return proc
+    proc = kiosk("tty7", "%s\n%s\n" % (PASSWORD, env.code()))
+    if proc.returncode != 0 or "login ok: %s" % USER not in proc.stdout:
+        raise Failure("kiosk login from tty7 refused (exit %d): %r %r" %
+                      (proc.returncode, proc.stdout, proc.stderr))
+    if "system account: uid %d, home %s/%s, shell /bin/sh" % (
+            env.uid, env.home_base, USER) not in proc.stdout:
+        raise Failure("crm-login did not find the CRM account in NSS: %r"
+                      % proc.stdout)
+    proc = kiosk("tty8", "%s\n%s\n" % (PASSWORD, env.code()))
+    if proc.returncode != 1 or "Password" in proc.stderr:
+        raise Failure("kiosk login from tty8 not refused before the "
+                      "prompt (exit %d): %r" % (proc.returncode,
+                                                proc.stderr))
+
+
+def invalid_user_in_sshd_log(env, since):
+    with open(env.sshd_log, errors="replace") as f:
+        f.seek(since)
+        return ("Invalid user %s" % USER) in f.read()
+
+
+def disabled_account_refused_until_enabled(env):
+    """crmauth user disable takes the account out of NSS: sshd refuses
+    it as an invalid user, whatever the password; enable brings it back
+    with the same uid."""
+    env.run_crmauth("user", "disable", USER)
+    with open(os.path.join(env.extrausers, "passwd")) as f:
+        if any(line.startswith(USER + ":") for line in f):
+            raise Failure("a disabled account is still in the passwd file")
+    since = os.path.getsize(env.sshd_log)
+    expect_refusal(env, password_and_code(env, PASSWORD),
+                   what="right password, account disabled")
+    if not invalid_user_in_sshd_log(env, since):
+        raise Failure("sshd did not refuse the disabled account as an "
+                      "invalid user")
+    env.run_crmauth("user", "enable", USER)
+    expect_login(env, password_and_code(env, PASSWORD),
+                 what="right password and code after enable")
+
+
+def deleted_account_refused(env):
+    env.run_crmauth("user", "del", USER)
+    since = os.path.getsize(env.sshd_log)
+    expect_refusal(env, password_and_code(env, PASSWORD),
+                   what="right password, account deleted")
+    if not invalid_user_in_sshd_log(env, since):
+        raise Failure("sshd did not refuse the deleted account as an "
+                      "invalid user")
+
+
 CASES = [
     right_password_and_code_log_in,
     wrong_or_replayed_code_refused_and_counted,
@@ -570,12 +685,15 @@ CASES = [
     locked_after_deny_failures_until_reset,
     trusted_network_skips_the_code,
     access_rule_refuses_another_address,
+    kiosk_login_through_crm_login,
+    disabled_account_refused_until_enabled,
+    deleted_account_refused,
 ]
 
 
 def main():
     if os.geteuid() != 0:
-        print("test_sshd: SKIP: needs root (sshd, useradd, /run/sshd); "
+        print("test_sshd: SKIP: needs root (sshd, unshare, /run/sshd); "
               "CI runs it as root", flush=True)
         return 77
     try:
@@ -611,7 +729,7 @@ def main():
     try:
         try:
             env.setup_crm()
-            env.setup_system_user()
+            env.write_nsswitch()
             env.write_pam_service()
             env.write_sshd_config()
             env.start_sshd()

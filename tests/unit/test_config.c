@@ -244,6 +244,40 @@ role_sections_are_validated_and_kept(void **state)
 	crm_lockout_free(&opts);
 }
 
+/* uid_range's type: what an administrator types, and what is refused. */
+static void
+ranges_parse_strictly(void **state)
+{
+	static const struct crm_option range_opt = {
+		"r", CRM_OPT_RANGE, 0, 1000, 2147483646L, NULL, 0,
+	};
+	static const char *const bad[] = {
+		"", "-", "70000-", "-79999", "79999-70000", "999-2000",
+		"70000-2147483647", "70000 - 79999", "70000-79999x", "7e4-8e4",
+		"+70000-79999", "70000--79999", "0x11170-79999",
+	};
+	struct crm_range r;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(crm_config_set(&range_opt, &r, "70000-79999"),
+			 CRM_OK);
+	assert_int_equal(r.lo, 70000);
+	assert_int_equal(r.hi, 79999);
+	assert_int_equal(crm_config_set(&range_opt, &r, "1000"), CRM_OK);
+	assert_int_equal(r.lo, 1000);
+	assert_int_equal(r.hi, 1000);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		r.lo = r.hi = 5;
+		assert_int_equal(crm_config_set(&range_opt, &r, bad[i]),
+				 CRM_INVALID);
+		/* A refused value leaves the option as it was. */
+		assert_int_equal(r.lo, 5);
+		assert_int_equal(r.hi, 5);
+	}
+	assert_int_equal(crm_config_set(&range_opt, &r, NULL), CRM_INVALID);
+}
+
 int
 main(void)
 {
@@ -255,6 +289,7 @@ main(void)
 		cmocka_unit_test(malformed_values_fail),
 		cmocka_unit_test(named_file_must_exist),
 		cmocka_unit_test(role_sections_are_validated_and_kept),
+		cmocka_unit_test(ranges_parse_strictly),
 	};
 	const char *work = getenv("CRM_TEST_WORK");
 

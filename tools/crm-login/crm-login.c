@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,6 +203,7 @@ print_success(pam_handle_t *pamh, const struct login_opts *opts)
 {
 	const void *item = NULL;
 	const char *user = opts->user;
+	const struct passwd *pw;
 	char **env;
 	size_t i;
 
@@ -211,6 +213,15 @@ print_success(pam_handle_t *pamh, const struct login_opts *opts)
 	    item != NULL)
 		user = item;
 	printf("login ok: %s (service %s)\n", user, opts->service);
+	/* What login(1) at a kiosk would start next: the account as the
+	 * system's user database (with libnss-extrausers, the CRM's own
+	 * accounts too) knows it, or that it knows none. */
+	pw = getpwnam(user);
+	if (pw != NULL)
+		printf("system account: uid %lu, home %s, shell %s\n",
+		       (unsigned long)pw->pw_uid, pw->pw_dir, pw->pw_shell);
+	else
+		printf("system account: none\n");
 	env = pam_getenvlist(pamh);
 	if (env == NULL) {
 		fprintf(stderr, "crm-login: pam_getenvlist: out of memory\n");

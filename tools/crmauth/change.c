@@ -184,17 +184,31 @@ ca_change(struct crmauth *ca, struct ca_change *change)
 		return ca_exit_code(rc);
 	change->detail[0] = '\0';
 	if ((rc = change->apply(ca, change)) != CRM_OK) {
-		ret = CA_CONTINUE;
-		if (change->refuse != NULL)
+		ret = change->reported ? ca_exit_code(rc) : CA_CONTINUE;
+		if (ret == CA_CONTINUE && change->refuse != NULL)
 			ret = change->refuse(ca, change, rc);
 		if (ret == CA_CONTINUE)
 			ret = ca_fail_record(ca, rc, change->kind,
 					     change->name);
 		goto out;
 	}
+	/* Inside the transaction: the files then follow the database's
+	 * order of changes (see extrausers.c). */
+	if (change->sync_logins && (rc = ca_extrausers_sync(ca)) != CRM_OK) {
+		ret = ca_exit_code(rc);
+		goto out;
+	}
 	rc = ca_commit(ca, change->user, change->event, change->detail);
 	if (rc != CRM_OK) {
 		ret = ca_exit_code(rc);
+		/* The files went ahead of a change that is not made: back
+		 * to what the database holds. */
+		if (change->sync_logins && crm_store_begin(ca->ctx->store,
+							   CRM_TXN_READ) ==
+		    CRM_OK) {
+			(void)ca_extrausers_sync(ca);
+			crm_store_rollback(ca->ctx->store);
+		}
 		goto out;
 	}
 	if (change->done != NULL)

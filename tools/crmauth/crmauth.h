@@ -32,6 +32,9 @@
 /* The option struct that pam_crm.conf's [crmauth] section fills. */
 struct crmauth_opts {
 	struct crm_common_opts common;
+	struct crm_range uid_range;	/* uids of accounts with a shell */
+	char extrausers_dir[PATH_MAX];	/* libnss-extrausers' files */
+	char home_base[PATH_MAX];	/* their home: home_base/NAME */
 };
 
 /* Paths given on the command line: the highest layer of precedence. */
@@ -186,10 +189,28 @@ struct ca_change {
 	const char *user;		/* the audit row's user; may be NULL */
 	const char *event;		/* "admin:user add" */
 	const char *done_text;		/* "user x added" */
+	int sync_logins;		/* rewrite the extrausers files */
+	int reported;			/* apply said why it failed */
 	char detail[CRM_DETAIL_MAX];
 };
 
 int ca_change(struct crmauth *ca, struct ca_change *change);
+
+/* ---- CRM accounts in NSS (extrausers.c) ---- */
+
+/* Whether name may be a login name; reported when not. */
+int ca_login_name_ok(const char *name);
+/* Whether shell is an absolute path to an executable; reported. */
+int ca_login_shell_ok(const char *shell);
+/* Inside a write transaction: give name the login shell (NULL: none),
+ * and a uid from uid_range if it never had one.  A refusal of its own
+ * (a system account of that name, no uid left) is reported, and
+ * change->reported set. */
+int ca_login_set(struct crmauth *ca, struct ca_change *change,
+		 const char *shell);
+/* Inside a transaction: rewrite extrausers_dir's passwd and group from
+ * the database.  Reported. */
+int ca_extrausers_sync(struct crmauth *ca);
 
 /* ---- passwords (password.c) ---- */
 

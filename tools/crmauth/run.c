@@ -24,10 +24,31 @@
 
 #include "crmauth.h"
 
-/* [crmauth] takes the options every tool takes, nothing of its own yet. */
+/* [crmauth]: the options every tool takes, and where CRM accounts with a
+ * login shell appear in the system's user database (extrausers.c).  The
+ * uids start above Debian's own ranges (adduser's 1000-59999, Debian's
+ * 60000-64999) and stay below 2^31, which some tools still treat as
+ * signed. */
 static const struct crm_option crmauth_options[] = {
 	CRM_COMMON_OPTIONS(struct crmauth_opts),
+	{ "uid_range", CRM_OPT_RANGE, offsetof(struct crmauth_opts, uid_range),
+	  1000, 2147483646L, NULL, 0 },
+	{ "extrausers_dir", CRM_OPT_PATH,
+	  offsetof(struct crmauth_opts, extrausers_dir), 0, 0, NULL, 0 },
+	{ "home_base", CRM_OPT_PATH, offsetof(struct crmauth_opts, home_base),
+	  0, 0, NULL, 0 },
 };
+
+static void
+crmauth_defaults(struct crmauth_opts *opts)
+{
+	crm_common_defaults(&opts->common);
+	opts->uid_range.lo = 70000;
+	opts->uid_range.hi = 79999;
+	snprintf(opts->extrausers_dir, sizeof(opts->extrausers_dir), "%s",
+		 "/var/lib/extrausers");
+	snprintf(opts->home_base, sizeof(opts->home_base), "%s", "/home");
+}
 
 /* ---- run state ---- */
 
@@ -104,7 +125,7 @@ ca_setup(struct crmauth *ca)
 	ca->log.fn = ca_log_stderr;
 	ca->log.arg = ca;
 	ca->log.debug = 0;
-	crm_common_defaults(&ca->opts.common);
+	crmauth_defaults(&ca->opts);
 	ca_find_invoker(ca);
 	ca_find_tty(ca);
 }
@@ -169,7 +190,7 @@ ca_load_config(struct crmauth *ca)
 	/* [global] may hold any module's options; crmauth takes none of its
 	 * own that a module lacks. */
 	spec.global_tables = crm_decide_option_tables(&spec.global_table_count);
-	crm_common_defaults(&ca->opts.common);
+	crmauth_defaults(&ca->opts);
 	if (ca->args.conf != NULL) {
 		if ((rc = ca_arg(conf_arg, sizeof(conf_arg), "conf",
 				 ca->args.conf)) != CRM_OK)

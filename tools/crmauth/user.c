@@ -23,7 +23,9 @@
 
 static const char user_usage[] =
 "usage: crmauth user add NAME [--dept D] [--role R]... [--password-stdin]\n"
+"                            [--login-shell PATH]\n"
 "       crmauth user del|show|enable|disable NAME\n"
+"       crmauth user set NAME (--login-shell PATH | --no-login)\n"
 "       crmauth user suspend NAME --until TIME\n"
 "       crmauth user passwd NAME [--stdin]\n"
 "       crmauth user list\n"
@@ -40,6 +42,8 @@ struct user_entry {
 	int64_t last_login_ms;
 	int must_change;
 	int has_password;
+	int64_t uid;			/* 0: none */
+	char *login_shell;		/* NULL: no login */
 	struct ca_strlist roles;
 };
 
@@ -53,6 +57,7 @@ user_entry_free(struct user_entry *entry)
 {
 	free(entry->name);
 	free(entry->dept);
+	free(entry->login_shell);
 	ca_strlist_free(&entry->roles);
 	memset(entry, 0, sizeof(*entry));
 }
@@ -66,6 +71,10 @@ user_entry_copy(struct user_entry *entry, const struct crm_user *user)
 		goto fail;
 	if (user->dept != NULL && (entry->dept = strdup(user->dept)) == NULL)
 		goto fail;
+	if (user->login_shell != NULL &&
+	    (entry->login_shell = strdup(user->login_shell)) == NULL)
+		goto fail;
+	entry->uid = user->uid;
 	entry->status = user->status;
 	entry->suspended_until_ms = user->suspended_until_ms;
 	entry->created_ms = user->created_ms;
@@ -137,8 +146,18 @@ user_json(const struct user_entry *entry, json_object **out)
 			 entry->password_changed_ms) != CRM_OK ||
 	    ca_json_bool(obj, "must_change", entry->must_change) != CRM_OK ||
 	    ca_json_time(obj, "created", entry->created_ms) != CRM_OK ||
-	    ca_json_time(obj, "last_login", entry->last_login_ms) != CRM_OK)
+	    ca_json_time(obj, "last_login", entry->last_login_ms) != CRM_OK ||
+	    ca_json_str(obj, "login_shell", entry->login_shell) != CRM_OK)
 		goto out;
+	if (entry->uid > 0) {
+		json_object *uid = json_object_new_int64(entry->uid);
+
+		if (uid == NULL ||
+		    json_object_object_add(obj, "uid", uid) != 0) {
+			json_object_put(uid);
+			goto out;
+		}
+	}
 	*out = obj;
 	obj = NULL;
 	rc = CRM_OK;
@@ -156,6 +175,8 @@ user_change(struct crmauth *ca, const char *name, const char *event,
 {
 	struct ca_change change = { 0 };
 
+	/* Every change but a password's may change who is in NSS. */
+	change.sync_logins = strcmp(event, "admin:user passwd") != 0;
 	change.apply = apply;
 	change.arg = arg;
 	change.kind = "user";
@@ -194,6 +215,7 @@ struct user_new {
 	const char *dept;
 	const char *hash;		/* NULL: no password */
 	const struct ca_strlist *roles;
+	const char *login_shell;	/* NULL: none */
 };
 
 static int
@@ -220,13 +242,17 @@ user_add_apply(struct crmauth *ca, struct ca_change *change)
 			return rc;
 		}
 	}
+	if (user->login_shell != NULL &&
+	    (rc = ca_login_set(ca, change, user->login_shell)) != CRM_OK)
+		return rc;
 	if ((role_text = ca_strlist_join(user->roles, ",")) == NULL)
 		return CRM_ENOMEM;
 	ca_detail(change->detail, sizeof(change->detail),
-		  "dept=%s roles=%s password=%s",
+		  "dept=%s roles=%s password=%s login_shell=%s",
 		  user->dept != NULL ? user->dept : "-",
 		  role_text[0] != '\0' ? role_text : "-",
-		  user->hash != NULL ? "set" : "none");
+		  user->hash != NULL ? "set" : "none",
+		  user->login_shell != NULL ? user->login_shell : "-");
 	free(role_text);
 	return CRM_OK;
 }
@@ -238,12 +264,13 @@ user_add(struct crmauth *ca, int argc, char **argv)
 		{ "dept", required_argument, NULL, 'd' },
 		{ "role", required_argument, NULL, 'r' },
 		{ "password-stdin", no_argument, NULL, 'p' },
+		{ "login-shell", required_argument, NULL, 'l' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ca_strlist roles = { 0 };
-	struct user_new user = { NULL, NULL, &roles };
+	struct user_new user = { NULL, NULL, &roles, NULL };
 	char hash[CRM_HASH_MAX];
 	char done[CRM_MSG_MAX];
 	const char *name, *dept = NULL;
@@ -267,6 +294,9 @@ user_add(struct crmauth *ca, int argc, char **argv)
 		case 'p':
 			with_password = 1;
 			break;
+		case 'l':
+			user.login_shell = optarg;
+			break;
 		default:
 			opt = ca_verb_option(ca, c, user_usage);
 			if (opt != CA_CONTINUE) {
@@ -287,6 +317,12 @@ user_add(struct crmauth *ca, int argc, char **argv)
 	for (i = 0; i < roles.count; i++)
 		if (ca_check_role(roles.items[i]) != CRM_OK)
 			goto out;
+	/* Checked before the password is asked for, like every mistake of
+	 * the command line. */
+	if (user.login_shell != NULL &&
+	    (ca_login_name_ok(name) != CRM_OK ||
+	     ca_login_shell_ok(user.login_shell) != CRM_OK))
+		goto out;
 
 	if (with_password) {
 		ret = user_new_hash(ca, name, 1, hash, sizeof(hash));
@@ -398,6 +434,73 @@ user_disable(struct crmauth *ca, int argc, char **argv)
 		return CA_EXIT_ERROR;
 	return user_set_status(ca, argv[optind], CRM_USER_DISABLED, 0,
 			       "admin:user disable", "status=disabled");
+}
+
+/* ---- user set ---- */
+
+static int
+user_set_apply(struct crmauth *ca, struct ca_change *change)
+{
+	const char *shell = change->arg;
+	int rc;
+
+	rc = ca_login_set(ca, change, shell);
+	if (rc == CRM_OK)
+		ca_detail(change->detail, sizeof(change->detail),
+			  "login_shell=%s", shell != NULL ? shell : "-");
+	return rc;
+}
+
+static int
+user_set(struct crmauth *ca, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "login-shell", required_argument, NULL, 'l' },
+		{ "no-login", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char done[CRM_MSG_MAX];
+	const char *shell = NULL, *name;
+	int no_login = 0, c, opt;
+
+	ca_getopt_reset();
+	while ((c = ca_getopt(argc, argv, ":h", longopts,
+			      "user set")) != -1) {
+		switch (c) {
+		case 'l':
+			shell = optarg;
+			break;
+		case 'n':
+			no_login = 1;
+			break;
+		default:
+			opt = ca_verb_option(ca, c, user_usage);
+			if (opt != CA_CONTINUE)
+				return opt;
+			break;
+		}
+	}
+	if (argc - optind != 1)
+		return ca_usage_error(user_usage, "user set: expected one NAME");
+	if ((shell != NULL) == no_login)
+		return ca_usage_error(user_usage, "user set: give one of "
+				      "--login-shell PATH and --no-login");
+	name = argv[optind];
+	if (ca_check_name("user", name) != CRM_OK)
+		return CA_EXIT_ERROR;
+	if (shell != NULL && (ca_login_name_ok(name) != CRM_OK ||
+			      ca_login_shell_ok(shell) != CRM_OK))
+		return CA_EXIT_ERROR;
+	if (shell != NULL)
+		snprintf(done, sizeof(done), "user %s logs in with %s", name,
+			 shell);
+	else
+		snprintf(done, sizeof(done), "user %s has no login shell",
+			 name);
+	return user_change(ca, name, "admin:user set", user_set_apply,
+			   (void *)(uintptr_t)shell, done);
 }
 
 /* ---- user suspend ---- */
@@ -631,6 +734,11 @@ user_show_print(struct crmauth *ca, const struct user_entry *entry,
 	printf("created:           %s\n", created);
 	printf("last login:        %s\n", login);
 	printf("locked:            %s\n", until);
+	if (entry->login_shell != NULL)
+		printf("login:             uid %lld, shell %s\n",
+		       (long long)entry->uid, entry->login_shell);
+	else
+		printf("login:             none (no system account)\n");
 	rc = CRM_OK;
 out:
 	free(name);
@@ -853,6 +961,7 @@ cmd_user(struct crmauth *ca, int argc, char **argv)
 		{ "enable", user_enable },
 		{ "disable", user_disable },
 		{ "suspend", user_suspend },
+		{ "set", user_set },
 		{ "passwd", user_passwd },
 		{ "list", user_list },
 	};
