@@ -36,7 +36,12 @@ nodelay = yes
 
 [totp]
 nodelay = yes
+
+# On a server: /var/lib/extrausers, read by libnss-extrausers.
+[crmauth]
+extrausers_dir = $work/extrausers
 CONF
+mkdir "$work/extrausers"
 
 mkdir "$work/pam.d"
 # The shipped pam.d/crm, with the modules of this build tree.
@@ -168,6 +173,15 @@ admin allow list
 admin allow test alice 203.0.113.10 --service crm-kiosk
 try_kiosk 203.0.113.10
 admin audit --user alice --event access_denied
+
+step "bob gets a login shell for SSH and the kiosk: crmauth writes him into libnss-extrausers' files"
+admin user set bob --login-shell /bin/sh
+show "cat \$DEMO/extrausers/passwd    # on a server: /var/lib/extrausers/passwd"
+sed "s#$work#\$DEMO#g" "$work/extrausers/passwd"
+admin user disable bob
+show "cat \$DEMO/extrausers/passwd    # a disabled account is out of NSS"
+cat "$work/extrausers/passwd"
+admin user enable bob
 
 step "The audit trail, and its HMAC chain"
 admin audit
