@@ -73,6 +73,9 @@ try_login_code() {
 
 step "An administrator creates the database, the key, a role and two users"
 admin init
+# pam.d/crm starts with pam_crm_access (default deny): the web service
+# is open to everyone from anywhere, to be narrowed later.
+admin allow add allow '*' '*' --service crm
 admin role add sales --scope department
 show "echo '<password>' | crmauth user add alice --dept sales --role sales --password-stdin"
 echo 'Alice-Correct-Horse-7' | "$crmauth" --conf "$conf" user add alice \

@@ -78,6 +78,11 @@ fx_setup(struct fixture *fx, const char *conf_extra)
 	unlink(fx->key);
 	fx_write_conf(fx, conf_extra);
 	assert_int_equal(fx_crmauth(fx, NULL, NULL, 0, "init", NULL), 0);
+	/* pam.d/crm starts with pam_crm_access, whose default denies: the
+	 * tests of the other modules log in from anywhere, as the README
+	 * tells an administrator to start.  test_access removes it. */
+	assert_int_equal(fx_crmauth(fx, NULL, NULL, 0, "allow", "add", "allow",
+				    "*", "*", "--service", "crm", NULL), 0);
 }
 
 void

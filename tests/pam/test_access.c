@@ -405,6 +405,52 @@ kiosk_local_and_tty_rules(void **state)
 				    &l), PAM_AUTH_ERR);
 }
 
+/* The shipped pam.d/crm (the web front end's service) obeys the rules
+ * too, in both phases: the issue's own example rule. */
+static void
+the_web_service_obeys_the_rules(void **state)
+{
+	struct fx_login_opts acct_only;
+	struct login l;
+
+	clear_rules();
+	user("wes");
+	user("walt");
+	fx_crmauth(&fx, NULL, NULL, 0, "role", "add", "sales", "--scope",
+		   "department", NULL);
+	assert_int_equal(fx_crmauth(&fx, NULL, NULL, 0, "role", "grant", "wes",
+				    "sales", NULL), 0);
+	/* No rule: refused before the password is asked. */
+	assert_int_equal(login_from("crm", "wes", "10.20.1.1", NULL, &l),
+			 PAM_AUTH_ERR);
+	assert_int_equal(l.nprompts, 0);
+	assert_int_equal(ALLOW("allow", "role:sales", "10.20.0.0/16,"
+			       "2001:db8::/32", "--service", "crm", "--hours",
+			       "Mo-Fr 08:00-19:00"), 0);
+	assert_int_equal(login_from("crm", "wes", "10.20.1.1", NULL, &l),
+			 PAM_SUCCESS);
+	assert_int_equal(login_from("crm", "wes", "::ffff:10.20.1.1", NULL,
+				    &l), PAM_SUCCESS);
+	assert_int_equal(login_from("crm", "wes", "10.21.1.1", NULL, &l),
+			 PAM_AUTH_ERR);
+	assert_int_equal(l.nprompts, 0);
+	/* Not in the role; and another service's rules do not apply. */
+	assert_int_equal(login_from("crm", "walt", "10.20.1.1", NULL, &l),
+			 PAM_AUTH_ERR);
+	assert_int_equal(login_from("crm-access", "wes", "10.20.1.1", NULL,
+				    &l), PAM_AUTH_ERR);
+	/* A front end that calls only the account phase is refused too. */
+	memset(&acct_only, 0, sizeof(acct_only));
+	acct_only.items.rhost = "10.21.1.1";
+	acct_only.phases = FX_ACCT;
+	fx_login_ex("crm", "wes", &acct_only, &l);
+	assert_int_equal(l.acct_rc, PAM_PERM_DENIED);
+	at("2027-01-04 19:00:00");
+	assert_int_equal(login_from("crm", "wes", "10.20.1.1", NULL, &l),
+			 PAM_AUTH_ERR);
+	at("2027-01-04 12:00:00");
+}
+
 static void
 allow_test_explains(void **state)
 {
@@ -452,6 +498,7 @@ main(void)
 		cmocka_unit_test(an_accessfile_error_fails_closed),
 		cmocka_unit_test(names_that_are_no_account_are_never_logged_as_typed),
 		cmocka_unit_test(kiosk_local_and_tty_rules),
+		cmocka_unit_test(the_web_service_obeys_the_rules),
 		cmocka_unit_test(allow_test_explains),
 	};
 

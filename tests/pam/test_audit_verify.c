@@ -90,7 +90,7 @@ intact_trail_verifies(void **state)
 	int64_t rows = 0;
 
 	assert_int_equal(verify_json(NULL, "rows", &rows), 0);
-	assert_int_equal(rows, 4);
+	assert_int_equal(rows, 5);
 }
 
 static void
@@ -120,7 +120,7 @@ removed_newest_row_is_reported(void **state)
 
 	attack("DELETE FROM audit WHERE id = (SELECT max(id) FROM audit);");
 	assert_int_equal(verify_json(NULL, "missing_after", &after), 1);
-	assert_int_equal(after, 3);
+	assert_int_equal(after, 4);
 }
 
 static void
@@ -129,7 +129,7 @@ removed_newest_rows_are_reported_after_more_changes(void **state)
 	int64_t bad = 0;
 
 	/* The next admin change writes row 3 again: the recorded head
-	 * (row 4) stays, and says the trail lost its end. */
+	 * (row 5) stays, and says the trail lost its end. */
 	attack("DELETE FROM audit WHERE id > 2;");
 	fx_user_add(&fx, "dave", "dave-Correct-Horse-44");
 	assert_int_equal(verify_json(NULL, "first_bad_id", &bad), 1);
@@ -208,7 +208,7 @@ witness_of_an_intact_trail_passes(void **state)
 	snprintf(witness, sizeof(witness), "%s/auth.log", fx.work);
 	write_witness(witness);
 	assert_int_equal(verify_json(witness, "witness_tags", &tags), 0);
-	assert_int_equal(tags, 4);
+	assert_int_equal(tags, 5);
 	unlink(witness);
 }
 
@@ -219,8 +219,8 @@ older_copy_of_the_database_is_found_by_the_witness(void **state)
 	char wal[PATH_MAX + 16];
 	int64_t rows = 0;
 
-	/* A copy taken at row 4, rows 5 and 6 logged, the copy put back:
-	 * in the database all is as it was at row 4. */
+	/* A copy taken at row 5, rows 6 and 7 logged, the copy put back:
+	 * in the database all is as it was at row 5. */
 	snprintf(witness, sizeof(witness), "%s/auth.log", fx.work);
 	snprintf(copy, sizeof(copy), "%s/old.db", fx.work);
 	snprintf(sql, sizeof(sql), "VACUUM INTO '%s'", copy);
@@ -236,7 +236,7 @@ older_copy_of_the_database_is_found_by_the_witness(void **state)
 	assert_int_equal(rename(copy, fx.db), 0);
 
 	assert_int_equal(verify_json(NULL, "rows", &rows), 0);
-	assert_int_equal(rows, 4);
+	assert_int_equal(rows, 5);
 	assert_int_equal(fx_crmauth(&fx, NULL, NULL, 0, "audit", "verify",
 				    "--witness", witness, NULL), 1);
 	{
@@ -252,9 +252,9 @@ older_copy_of_the_database_is_found_by_the_witness(void **state)
 						      &missing));
 		assert_int_equal(json_object_array_length(missing), 2);
 		assert_int_equal(json_object_get_int64(
-				 json_object_array_get_idx(missing, 0)), 5);
+				 json_object_array_get_idx(missing, 0)), 6);
 		assert_int_equal(json_object_get_int64(
-				 json_object_array_get_idx(missing, 1)), 6);
+				 json_object_array_get_idx(missing, 1)), 7);
 		json_object_put(root);
 	}
 	unlink(witness);
