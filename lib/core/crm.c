@@ -187,6 +187,13 @@ crm_valid_name(const char *s, size_t max, int allow_null)
 }
 
 int
+crm_valid_item(const char *s)
+{
+	return crm_valid_name(s, CRM_NAME_MAX, 0) &&
+	       strpbrk(s, CRM_ITEM_SEPARATORS) == NULL;
+}
+
+int
 crm_request_valid(const struct crm_request *req, struct crm_outcome *out)
 {
 	if (!crm_valid_name(req->user, CRM_NAME_MAX, 0) ||

@@ -133,6 +133,15 @@ int crm_request_valid(const struct crm_request *req,
  * characters (C0, DEL, C1).  NULL is accepted when allow_null. */
 int crm_valid_name(const char *s, size_t max, int allow_null);
 
+/* The characters no role, permission or department name may hold: they
+ * separate the items of CRM_ROLES and CRM_PERMISSIONS (","), the
+ * departments of CRM_DEPARTMENT ("/"), a variable from its value ("="),
+ * and the words of a PAM module argument (blanks). */
+#define CRM_ITEM_SEPARATORS ",/= \t"
+
+/* A crm_valid_name (CRM_NAME_MAX) without CRM_ITEM_SEPARATORS. */
+int crm_valid_item(const char *s);
+
 /* The length (1 to 4) of the valid UTF-8 character that starts s (at most
  * len bytes), its code point in *cp; 0 when s starts none: a stray or
  * missing continuation byte, an overlong form, a surrogate, a code point

@@ -156,6 +156,44 @@ static const char *const migrations[] = {
 	"  CHECK (uid IS NULL OR uid > 0);"
 	"ALTER TABLE users ADD COLUMN login_shell TEXT;"
 	"CREATE UNIQUE INDEX users_uid ON users(uid) WHERE uid IS NOT NULL;",
+	/* 6: pam_crm_role: permissions of roles and of templates applied
+	 * to roles, nested departments, linked accounts (two of one
+	 * person), account switching rules. */
+	"CREATE TABLE role_perms ("
+	"  role_id INTEGER NOT NULL REFERENCES roles(id) ON DELETE CASCADE,"
+	"  perm TEXT NOT NULL,"
+	"  PRIMARY KEY (role_id, perm)) WITHOUT ROWID;"
+	"CREATE TABLE templates ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE);"
+	"CREATE TABLE template_perms ("
+	"  template_id INTEGER NOT NULL REFERENCES templates(id)"
+	"    ON DELETE CASCADE,"
+	"  perm TEXT NOT NULL,"
+	"  PRIMARY KEY (template_id, perm)) WITHOUT ROWID;"
+	"CREATE TABLE role_templates ("
+	"  role_id INTEGER NOT NULL REFERENCES roles(id) ON DELETE CASCADE,"
+	"  template_id INTEGER NOT NULL REFERENCES templates(id)"
+	"    ON DELETE CASCADE,"
+	"  PRIMARY KEY (role_id, template_id)) WITHOUT ROWID;"
+	"CREATE INDEX role_templates_template ON role_templates(template_id);"
+	"CREATE TABLE depts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  parent_id INTEGER REFERENCES depts(id) ON DELETE RESTRICT);"
+	"CREATE TABLE user_links ("
+	"  a INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  b INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY (a, b), CHECK (a < b)) WITHOUT ROWID;"
+	"CREATE INDEX user_links_b ON user_links(b);"
+	"CREATE TABLE switch_rules ("
+	"  id INTEGER PRIMARY KEY,"
+	"  from_kind INTEGER NOT NULL CHECK (from_kind IN (0, 1)),"
+	"  from_name TEXT NOT NULL,"
+	"  to_kind INTEGER NOT NULL CHECK (to_kind IN (0, 1)),"
+	"  to_name TEXT NOT NULL,"
+	"  mode INTEGER NOT NULL CHECK (mode IN (0, 1)),"
+	"  UNIQUE (from_kind, from_name, to_kind, to_name));",
 };
 
 #define MIGRATION_COUNT ((int)CRM_ARRAY_SIZE(migrations))
@@ -187,6 +225,11 @@ enum stmt_id {
 	ST_AUDIT_MAC, ST_AUDIT_PRUNE_FIND, ST_AUDIT_PRUNE_ANCHOR,
 	ST_AUDIT_PRUNE_DELETE,
 	ST_META_GET, ST_META_SET,
+	ST_ROLE_PERM_ADD, ST_ROLE_PERMS, ST_TEMPLATE_ADD, ST_TEMPLATE_PERM_ADD,
+	ST_TEMPLATE_LIST, ST_TEMPLATE_PERMS, ST_TEMPLATE_APPLY,
+	ST_ROLE_TEMPLATES, ST_DEPT_ADD, ST_DEPT_LIST, ST_DEPT_CHAIN,
+	ST_LINK_ADD, ST_LINKED, ST_LINKS, ST_SWITCH_ADD, ST_SWITCH_DEL,
+	ST_SWITCH_LIST, ST_SWITCH_FROM, ST_USER_PERMS, ST_USER_SCOPE,
 	ST_TOTP_GET, ST_TOTP_PUT, ST_TOTP_DEL, ST_TOTP_CONFIRM, ST_TOTP_STEP,
 	ST_RECOVERY_ADD, ST_RECOVERY_CLEAR, ST_RECOVERY_USE, ST_RECOVERY_COUNT,
 	ST_GRACE_GET, ST_GRACE_SET,
@@ -307,6 +350,92 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_META_GET] = "SELECT value FROM meta WHERE name = ?1",
 	[ST_META_SET] =
 		"INSERT OR REPLACE INTO meta (name, value) VALUES (?1, ?2)",
+	[ST_ROLE_PERM_ADD] =
+		"INSERT INTO role_perms (role_id, perm)"
+		" SELECT id, ?2 FROM roles WHERE name = ?1",
+	[ST_ROLE_PERMS] =
+		"SELECT p.perm FROM roles r JOIN role_perms p ON p.role_id = r.id"
+		" WHERE r.name = ?1 ORDER BY p.perm",
+	[ST_TEMPLATE_ADD] = "INSERT INTO templates (name) VALUES (?1)",
+	[ST_TEMPLATE_PERM_ADD] =
+		"INSERT INTO template_perms (template_id, perm)"
+		" SELECT id, ?2 FROM templates WHERE name = ?1",
+	[ST_TEMPLATE_LIST] = "SELECT name FROM templates ORDER BY name",
+	[ST_TEMPLATE_PERMS] =
+		"SELECT p.perm FROM templates t"
+		" JOIN template_perms p ON p.template_id = t.id"
+		" WHERE t.name = ?1 ORDER BY p.perm",
+	[ST_TEMPLATE_APPLY] =
+		"INSERT INTO role_templates (role_id, template_id)"
+		" SELECT r.id, t.id FROM roles r, templates t"
+		" WHERE r.name = ?1 AND t.name = ?2",
+	[ST_ROLE_TEMPLATES] =
+		"SELECT t.name FROM roles r"
+		" JOIN role_templates rt ON rt.role_id = r.id"
+		" JOIN templates t ON t.id = rt.template_id"
+		" WHERE r.name = ?1 ORDER BY t.name",
+	[ST_DEPT_ADD] =
+		"INSERT INTO depts (name, parent_id) SELECT ?1, CASE"
+		" WHEN ?2 IS NULL THEN NULL"
+		" ELSE (SELECT id FROM depts WHERE name = ?2) END"
+		" WHERE ?2 IS NULL OR EXISTS (SELECT 1 FROM depts WHERE name = ?2)",
+	[ST_DEPT_LIST] =
+		"SELECT d.name, p.name FROM depts d"
+		" LEFT JOIN depts p ON p.id = d.parent_id ORDER BY d.name",
+	/* Root first; bounded, so that a cycle written into the file by
+	 * hand ends (and is then refused by the caller). */
+	[ST_DEPT_CHAIN] =
+		"WITH RECURSIVE chain(id, name, parent_id, depth) AS ("
+		"  SELECT id, name, parent_id, 0 FROM depts WHERE name = ?1"
+		"  UNION ALL"
+		"  SELECT d.id, d.name, d.parent_id, c.depth + 1"
+		"  FROM depts d JOIN chain c ON d.id = c.parent_id"
+		"  WHERE c.depth < ?2)"
+		" SELECT name, depth FROM chain ORDER BY depth DESC",
+	[ST_LINK_ADD] =
+		"INSERT INTO user_links (a, b)"
+		" SELECT min(x.id, y.id), max(x.id, y.id) FROM users x, users y"
+		" WHERE x.name = ?1 AND y.name = ?2 AND x.id <> y.id",
+	[ST_LINKED] =
+		"SELECT 1 FROM user_links l, users x, users y"
+		" WHERE x.name = ?1 AND y.name = ?2"
+		" AND l.a = min(x.id, y.id) AND l.b = max(x.id, y.id)",
+	[ST_LINKS] =
+		"SELECT o.name FROM users u JOIN user_links l"
+		"  ON u.id IN (l.a, l.b)"
+		" JOIN users o ON o.id = CASE WHEN l.a = u.id THEN l.b ELSE l.a END"
+		" WHERE u.name = ?1 ORDER BY o.name",
+	[ST_SWITCH_ADD] =
+		"INSERT INTO switch_rules (from_kind, from_name, to_kind, to_name,"
+		" mode) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_SWITCH_DEL] = "DELETE FROM switch_rules WHERE id = ?1",
+	[ST_SWITCH_LIST] =
+		"SELECT id, from_kind, from_name, to_kind, to_name, mode"
+		" FROM switch_rules ORDER BY id",
+	/* The rules whose FROM is this user or one of its roles. */
+	[ST_SWITCH_FROM] =
+		"SELECT id, from_kind, from_name, to_kind, to_name, mode"
+		" FROM switch_rules WHERE (from_kind = 0 AND from_name = ?1)"
+		" OR (from_kind = 1 AND from_name IN (SELECT r.name FROM users u"
+		"  JOIN user_roles ur ON ur.user_id = u.id"
+		"  JOIN roles r ON r.id = ur.role_id WHERE u.name = ?1))"
+		" ORDER BY id",
+	/* Union of the user's roles' own permissions and of the templates
+	 * applied to them: sorted, each once. */
+	[ST_USER_PERMS] =
+		"SELECT p.perm FROM users u"
+		" JOIN user_roles ur ON ur.user_id = u.id"
+		" JOIN role_perms p ON p.role_id = ur.role_id WHERE u.name = ?1"
+		" UNION"
+		" SELECT tp.perm FROM users u"
+		" JOIN user_roles ur ON ur.user_id = u.id"
+		" JOIN role_templates rt ON rt.role_id = ur.role_id"
+		" JOIN template_perms tp ON tp.template_id = rt.template_id"
+		" WHERE u.name = ?1 ORDER BY 1",
+	[ST_USER_SCOPE] =
+		"SELECT max(r.scope), count(*) FROM users u"
+		" JOIN user_roles ur ON ur.user_id = u.id"
+		" JOIN roles r ON r.id = ur.role_id WHERE u.name = ?1",
 	[ST_TOTP_GET] =
 		"SELECT t.user_id, t.seed, t.algorithm, t.digits, t.period,"
 		" t.confirmed, t.last_step, t.created"
@@ -1071,6 +1200,321 @@ crm_store_user_roles(struct crm_store *s, const char *user, crm_name_cb cb,
 		return rc;
 	bind_text(st, 1, user);
 	return each_row(s, st, visit_name, &v);
+}
+
+/* ---- permissions, templates, departments (pam_crm_role) ---- */
+
+/* A statement of two names that inserts one row; CRM_NOTFOUND when the
+ * row it refers to by name does not exist, CRM_EXISTS when it is there. */
+static int
+insert_by_names(struct crm_store *s, enum stmt_id id, const char *a,
+		const char *b)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, id, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, a);
+	bind_text(st, 2, b);
+	return run_changed(s, st);
+}
+
+/* Each name of the first column of a one-name query. */
+static int
+names_of(struct crm_store *s, enum stmt_id id, const char *key,
+	 crm_name_cb cb, void *arg)
+{
+	struct name_visit v = { cb, arg };
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, id, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	if (key != NULL)
+		bind_text(st, 1, key);
+	return each_row(s, st, visit_name, &v);
+}
+
+int
+crm_store_role_perm_add(struct crm_store *s, const char *role,
+			const char *perm)
+{
+	return insert_by_names(s, ST_ROLE_PERM_ADD, role, perm);
+}
+
+int
+crm_store_role_perms(struct crm_store *s, const char *role, crm_name_cb cb,
+		     void *arg)
+{
+	return names_of(s, ST_ROLE_PERMS, role, cb, arg);
+}
+
+int
+crm_store_template_add(struct crm_store *s, const char *name)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_TEMPLATE_ADD, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, name);
+	return run(s, st);
+}
+
+int
+crm_store_template_perm_add(struct crm_store *s, const char *name,
+			    const char *perm)
+{
+	return insert_by_names(s, ST_TEMPLATE_PERM_ADD, name, perm);
+}
+
+int
+crm_store_template_list(struct crm_store *s, crm_name_cb cb, void *arg)
+{
+	return names_of(s, ST_TEMPLATE_LIST, NULL, cb, arg);
+}
+
+int
+crm_store_template_perms(struct crm_store *s, const char *name,
+			 crm_name_cb cb, void *arg)
+{
+	return names_of(s, ST_TEMPLATE_PERMS, name, cb, arg);
+}
+
+int
+crm_store_template_apply(struct crm_store *s, const char *role,
+			 const char *name)
+{
+	return insert_by_names(s, ST_TEMPLATE_APPLY, role, name);
+}
+
+int
+crm_store_role_templates(struct crm_store *s, const char *role,
+			 crm_name_cb cb, void *arg)
+{
+	return names_of(s, ST_ROLE_TEMPLATES, role, cb, arg);
+}
+
+int
+crm_store_dept_add(struct crm_store *s, const char *name, const char *parent)
+{
+	return insert_by_names(s, ST_DEPT_ADD, name, parent);
+}
+
+struct dept_visit {
+	crm_dept_cb cb;
+	void *arg;
+};
+
+static int
+visit_dept(sqlite3_stmt *st, void *arg)
+{
+	struct dept_visit *v = arg;
+	const char *name = column_text(st, 0);
+
+	if (name == NULL)
+		return CRM_ENOMEM;
+	return v->cb(v->arg, name, column_text(st, 1));
+}
+
+int
+crm_store_dept_list(struct crm_store *s, crm_dept_cb cb, void *arg)
+{
+	struct dept_visit v = { cb, arg };
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_DEPT_LIST, &st);
+
+	return rc != CRM_OK ? rc : each_row(s, st, visit_dept, &v);
+}
+
+struct chain_visit {
+	crm_name_cb cb;
+	void *arg;
+	int deepest;
+};
+
+static int
+visit_chain(sqlite3_stmt *st, void *arg)
+{
+	struct chain_visit *v = arg;
+	const char *name = column_text(st, 0);
+	int depth = sqlite3_column_int(st, 1);
+
+	if (name == NULL)
+		return CRM_ENOMEM;
+	if (depth > v->deepest)
+		v->deepest = depth;
+	return v->cb(v->arg, name);
+}
+
+int
+crm_store_dept_chain(struct crm_store *s, const char *name, crm_name_cb cb,
+		     void *arg)
+{
+	struct chain_visit v = { cb, arg, 0 };
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_DEPT_CHAIN, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, name);
+	/* One more than the deepest chain allowed: a chain that reaches
+	 * it is longer than any crmauth makes, or a cycle. */
+	sqlite3_bind_int(st, 2, CRM_DEPT_DEPTH_MAX);
+	rc = each_row(s, st, visit_chain, &v);
+	if (rc == CRM_OK && v.deepest >= CRM_DEPT_DEPTH_MAX) {
+		snprintf(s->errmsg, sizeof(s->errmsg),
+			 "department %s: parents deeper than %d or a cycle",
+			 name, CRM_DEPT_DEPTH_MAX);
+		rc = CRM_EDB;
+	}
+	return rc;
+}
+
+/* ---- linked accounts and switch rules ---- */
+
+int
+crm_store_user_link(struct crm_store *s, const char *a, const char *b)
+{
+	return insert_by_names(s, ST_LINK_ADD, a, b);
+}
+
+int
+crm_store_users_linked(struct crm_store *s, const char *a, const char *b,
+		       int *linked)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_LINKED, &st);
+
+	*linked = 0;
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, a);
+	bind_text(st, 2, b);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*linked = 1;
+	rc = map_rc(s, rc);
+	done(st);
+	return rc;
+}
+
+int
+crm_store_user_links(struct crm_store *s, const char *user, crm_name_cb cb,
+		     void *arg)
+{
+	return names_of(s, ST_LINKS, user, cb, arg);
+}
+
+int
+crm_store_switch_add(struct crm_store *s, const struct crm_switch_rule *r,
+		     int64_t *id)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_SWITCH_ADD, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	sqlite3_bind_int(st, 1, (int)r->from_kind);
+	bind_text(st, 2, r->from_name);
+	sqlite3_bind_int(st, 3, (int)r->to_kind);
+	bind_text(st, 4, r->to_name);
+	sqlite3_bind_int(st, 5, (int)r->mode);
+	rc = run(s, st);
+	if (rc == CRM_OK && id != NULL)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+int
+crm_store_switch_del(struct crm_store *s, int64_t id)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_SWITCH_DEL, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	return run_changed(s, st);
+}
+
+struct switch_visit {
+	crm_switch_cb cb;
+	void *arg;
+};
+
+static int
+visit_switch(sqlite3_stmt *st, void *arg)
+{
+	struct switch_visit *v = arg;
+	struct crm_switch_rule r;
+
+	r.id = sqlite3_column_int64(st, 0);
+	r.from_kind = (enum crm_switch_kind)sqlite3_column_int(st, 1);
+	r.from_name = column_text(st, 2);
+	r.to_kind = (enum crm_switch_kind)sqlite3_column_int(st, 3);
+	r.to_name = column_text(st, 4);
+	r.mode = (enum crm_switch_mode)sqlite3_column_int(st, 5);
+	if (r.from_name == NULL || r.to_name == NULL)
+		return CRM_ENOMEM;
+	return v->cb(v->arg, &r);
+}
+
+int
+crm_store_switch_list(struct crm_store *s, crm_switch_cb cb, void *arg)
+{
+	struct switch_visit v = { cb, arg };
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_SWITCH_LIST, &st);
+
+	return rc != CRM_OK ? rc : each_row(s, st, visit_switch, &v);
+}
+
+int
+crm_store_switch_from(struct crm_store *s, const char *user,
+		      crm_switch_cb cb, void *arg)
+{
+	struct switch_visit v = { cb, arg };
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_SWITCH_FROM, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, user);
+	return each_row(s, st, visit_switch, &v);
+}
+
+/* ---- who a user is, for the front end ---- */
+
+int
+crm_store_user_perms(struct crm_store *s, const char *user, crm_name_cb cb,
+		     void *arg)
+{
+	return names_of(s, ST_USER_PERMS, user, cb, arg);
+}
+
+int
+crm_store_user_scope(struct crm_store *s, const char *user,
+		     enum crm_scope *scope, int *nroles)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_USER_SCOPE, &st);
+
+	*scope = CRM_SCOPE_OWN;
+	*nroles = 0;
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, user);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*nroles = sqlite3_column_int(st, 1);
+		if (*nroles > 0)
+			*scope = (enum crm_scope)sqlite3_column_int(st, 0);
+	}
+	rc = map_rc(s, rc);
+	done(st);
+	return rc;
 }
 
 /* ---- failures and locks ---- */

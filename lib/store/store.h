@@ -41,7 +41,7 @@
 
 #include "core/crm.h"
 
-#define CRM_SCHEMA_VERSION 5
+#define CRM_SCHEMA_VERSION 6
 #define CRM_MAC_LEN 32
 
 struct crm_store;
@@ -170,6 +170,85 @@ int crm_store_role_revoke(struct crm_store *store, const char *user,
 typedef int (*crm_name_cb)(void *arg, const char *name);
 int crm_store_user_roles(struct crm_store *store, const char *user,
 			 crm_name_cb cb, void *arg);
+
+/* ---- permissions, templates, departments (pam_crm_role) ---- */
+
+/* The deepest nesting of departments (root = depth 0). */
+#define CRM_DEPT_DEPTH_MAX 16
+
+/* CRM_NOTFOUND when the role (template) is unknown, CRM_EXISTS when it
+ * holds the permission already. */
+int crm_store_role_perm_add(struct crm_store *store, const char *role,
+			    const char *perm);
+int crm_store_role_perms(struct crm_store *store, const char *role,
+			 crm_name_cb cb, void *arg);
+int crm_store_template_add(struct crm_store *store, const char *name);
+int crm_store_template_perm_add(struct crm_store *store, const char *name,
+				const char *perm);
+int crm_store_template_list(struct crm_store *store, crm_name_cb cb,
+			    void *arg);
+int crm_store_template_perms(struct crm_store *store, const char *name,
+			     crm_name_cb cb, void *arg);
+/* CRM_NOTFOUND when the role or the template is unknown, CRM_EXISTS
+ * when it is applied already. */
+int crm_store_template_apply(struct crm_store *store, const char *role,
+			     const char *name);
+int crm_store_role_templates(struct crm_store *store, const char *role,
+			     crm_name_cb cb, void *arg);
+/* parent NULL: a top department.  CRM_NOTFOUND: no such parent. */
+int crm_store_dept_add(struct crm_store *store, const char *name,
+		       const char *parent);
+typedef int (*crm_dept_cb)(void *arg, const char *name, const char *parent);
+int crm_store_dept_list(struct crm_store *store, crm_dept_cb cb, void *arg);
+/* The department and its parents, the top one first; nothing for a
+ * department that is not in the table.  CRM_EDB for a chain deeper than
+ * CRM_DEPT_DEPTH_MAX (a cycle). */
+int crm_store_dept_chain(struct crm_store *store, const char *name,
+			 crm_name_cb cb, void *arg);
+
+/* ---- linked accounts and switch rules ---- */
+
+/* CRM_NOTFOUND when either is unknown (or they are the same). */
+int crm_store_user_link(struct crm_store *store, const char *a,
+			const char *b);
+int crm_store_users_linked(struct crm_store *store, const char *a,
+			   const char *b, int *linked);
+int crm_store_user_links(struct crm_store *store, const char *user,
+			 crm_name_cb cb, void *arg);
+
+enum crm_switch_kind { CRM_SWITCH_USER, CRM_SWITCH_ROLE };
+enum crm_switch_mode { CRM_SWITCH_TRUST, CRM_SWITCH_REAUTH };
+
+struct crm_switch_rule {
+	int64_t id;
+	enum crm_switch_kind from_kind;
+	const char *from_name;
+	enum crm_switch_kind to_kind;
+	const char *to_name;
+	enum crm_switch_mode mode;
+};
+
+typedef int (*crm_switch_cb)(void *arg, const struct crm_switch_rule *rule);
+/* CRM_EXISTS when a rule with the same FROM and TO exists. */
+int crm_store_switch_add(struct crm_store *store,
+			 const struct crm_switch_rule *rule, int64_t *id);
+int crm_store_switch_del(struct crm_store *store, int64_t id);
+int crm_store_switch_list(struct crm_store *store, crm_switch_cb cb,
+			  void *arg);
+/* The rules whose FROM is user, or a role user holds, in id order. */
+int crm_store_switch_from(struct crm_store *store, const char *user,
+			  crm_switch_cb cb, void *arg);
+
+/* ---- who a user is, for the front end ---- */
+
+/* Union of the permissions of user's roles and of the templates applied
+ * to them, sorted, each once. */
+int crm_store_user_perms(struct crm_store *store, const char *user,
+			 crm_name_cb cb, void *arg);
+/* The widest scope of user's roles (CRM_SCOPE_OWN with none), and how
+ * many roles it holds. */
+int crm_store_user_scope(struct crm_store *store, const char *user,
+			 enum crm_scope *scope, int *nroles);
 
 /* ---- failed-login records (pam_crm_lockout) ---- */
 

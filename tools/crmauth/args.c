@@ -125,22 +125,24 @@ ca_check_name(const char *what, const char *name)
 }
 
 int
-ca_check_role(const char *name)
+ca_check_item(const char *what, const char *name)
 {
-	const char *p;
-
-	if (ca_check_name("role", name) != CRM_OK)
+	if (ca_check_name(what, name) != CRM_OK)
 		return CRM_INVALID;
-	/* CRM_ROLES and require_roles= are comma lists inside a module
-	 * argument, which PAM splits at blanks. */
-	for (p = name; *p != '\0'; p++) {
-		if (*p == ',' || *p == ' ' || *p == '\t') {
-			ca_warn("invalid role name: no commas or blanks "
-				"(roles are listed as a,b)");
-			return CRM_INVALID;
-		}
+	/* What the front end reads as lists (CRM_ROLES, CRM_PERMISSIONS,
+	 * CRM_DEPARTMENT) cannot be split or extended by a stored name. */
+	if (!crm_valid_item(name)) {
+		ca_warn("invalid %s name: no commas, slashes, '=' or blanks "
+			"(they separate names in lists)", what);
+		return CRM_INVALID;
 	}
 	return CRM_OK;
+}
+
+int
+ca_check_role(const char *name)
+{
+	return ca_check_item("role", name);
 }
 
 int

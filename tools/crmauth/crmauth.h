@@ -66,6 +66,8 @@ int cmd_lockout(struct crmauth *ca, int argc, char **argv);
 int cmd_audit(struct crmauth *ca, int argc, char **argv);
 int cmd_totp(struct crmauth *ca, int argc, char **argv);
 int cmd_allow(struct crmauth *ca, int argc, char **argv);
+int cmd_template(struct crmauth *ca, int argc, char **argv);
+int cmd_dept(struct crmauth *ca, int argc, char **argv);
 
 /* ---- run state, configuration, context (run.c) ---- */
 
@@ -140,7 +142,9 @@ int ca_dispatch(struct crmauth *ca, int argc, char **argv,
 		const char *usage);
 /* A name from the command line: user, role, department. */
 int ca_check_name(const char *what, const char *name);
-/* A role name: also no commas or blanks, which separate roles in lists. */
+/* A role, permission or department name: also none of the characters
+ * that separate names in lists (crm_valid_item). */
+int ca_check_item(const char *what, const char *name);
 int ca_check_role(const char *name);
 /* A time for --until / --since: ISO 8601, "+2h" (from now) or, with
  * allow_past, "-2h" (ago). */

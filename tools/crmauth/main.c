@@ -52,6 +52,8 @@ static const struct {
 	{ "lockout", cmd_lockout },
 	{ "totp", cmd_totp },
 	{ "allow", cmd_allow },
+	{ "template", cmd_template },
+	{ "dept", cmd_dept },
 	{ "audit", cmd_audit },
 };
 

@@ -20,18 +20,37 @@ static const char role_usage[] =
 
 /* ---- role add | del ---- */
 
+struct role_new {
+	enum crm_scope scope;
+	struct ca_strlist perms;
+};
+
 static int
 role_add_apply(struct crmauth *ca, struct ca_change *change)
 {
-	const enum crm_scope *scope = change->arg;
+	const struct role_new *role = change->arg;
+	char *perm_text;
+	size_t i;
 	int rc;
 
-	rc = crm_store_role_add(ca->ctx->store, change->name, *scope);
-	if (rc == CRM_OK)
-		ca_detail(change->detail, sizeof(change->detail),
-			  "role=%s scope=%s", change->name,
-			  crm_scope_name(*scope));
-	return rc;
+	rc = crm_store_role_add(ca->ctx->store, change->name, role->scope);
+	if (rc != CRM_OK)
+		return rc;
+	for (i = 0; i < role->perms.count; i++) {
+		rc = crm_store_role_perm_add(ca->ctx->store, change->name,
+					     role->perms.items[i]);
+		/* --perm p --perm p: the second finds the first. */
+		if (rc != CRM_OK && rc != CRM_EXISTS)
+			return rc;
+	}
+	if ((perm_text = ca_strlist_join(&role->perms, ",")) == NULL)
+		return CRM_ENOMEM;
+	ca_detail(change->detail, sizeof(change->detail),
+		  "role=%s scope=%s perms=%s", change->name,
+		  crm_scope_name(role->scope),
+		  perm_text[0] != '\0' ? perm_text : "-");
+	free(perm_text);
+	return CRM_OK;
 }
 
 static int
@@ -45,10 +64,10 @@ role_add(struct crmauth *ca, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ca_change change = { 0 };
+	struct role_new role = { 0 };
 	char done[CRM_MSG_MAX];
 	const char *name, *scope_text = NULL;
-	enum crm_scope scope;
-	int perms = 0, c, opt;
+	int c, opt, ret = CA_EXIT_ERROR;
 
 	ca_getopt_reset();
 	while ((c = ca_getopt(argc, argv, ":h", longopts,
@@ -58,43 +77,53 @@ role_add(struct crmauth *ca, int argc, char **argv)
 			scope_text = optarg;
 			break;
 		case 'p':
-			perms++;
+			if (ca_check_item("permission", optarg) != CRM_OK)
+				goto out;
+			if (ca_strlist_add(&role.perms, optarg) != CRM_OK) {
+				ca_warn("out of memory");
+				goto out;
+			}
 			break;
 		default:
 			opt = ca_verb_option(ca, c, role_usage);
-			if (opt != CA_CONTINUE)
-				return opt;
+			if (opt != CA_CONTINUE) {
+				ret = opt;
+				goto out;
+			}
 			break;
 		}
 	}
-	if (argc - optind != 1)
-		return ca_usage_error(role_usage, "role add: expected one NAME");
+	if (argc - optind != 1) {
+		ret = ca_usage_error(role_usage, "role add: expected one NAME");
+		goto out;
+	}
 	name = argv[optind];
-	if (scope_text == NULL)
-		return ca_usage_error(role_usage,
-				      "role add: --scope is required");
-	if (crm_scope_parse(scope_text, &scope) != CRM_OK)
-		return ca_usage_error(role_usage,
-				      "role add: --scope: own, department or "
-				      "company, not '%s'", scope_text);
+	if (scope_text == NULL) {
+		ret = ca_usage_error(role_usage,
+				     "role add: --scope is required");
+		goto out;
+	}
+	if (crm_scope_parse(scope_text, &role.scope) != CRM_OK) {
+		ret = ca_usage_error(role_usage,
+				     "role add: --scope: own, department or "
+				     "company, not '%s'", scope_text);
+		goto out;
+	}
 	if (ca_check_role(name) != CRM_OK)
-		return CA_EXIT_ERROR;
-	/* The store has no permissions yet (they come with templates);
-	 * say so rather than let the administrator believe them stored.
-	 * Missing permissions grant less, never more. */
-	if (perms > 0)
-		ca_warn("role %s: --perm ignored: this version stores no "
-			"permissions", name);
+		goto out;
 
 	snprintf(done, sizeof(done), "role %s added (scope %s)", name,
-		 crm_scope_name(scope));
+		 crm_scope_name(role.scope));
 	change.apply = role_add_apply;
-	change.arg = &scope;
+	change.arg = &role;
 	change.kind = "role";
 	change.name = name;
 	change.event = "admin:role add";
 	change.done_text = done;
-	return ca_change(ca, &change);
+	ret = ca_change(ca, &change);
+out:
+	ca_strlist_free(&role.perms);
+	return ret;
 }
 
 static int

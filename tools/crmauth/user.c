@@ -27,6 +27,7 @@ static const char user_usage[] =
 "       crmauth user del|show|enable|disable NAME\n"
 "       crmauth user set NAME (--login-shell PATH | --no-login)\n"
 "       crmauth user suspend NAME --until TIME\n"
+"       crmauth user link NAME OTHER\n"
 "       crmauth user passwd NAME [--stdin]\n"
 "       crmauth user list\n"
 "TIME: ISO 8601 (2026-01-31T18:00:00Z) or +30m / +2h / +7d from now.\n";
@@ -312,7 +313,7 @@ user_add(struct crmauth *ca, int argc, char **argv)
 	}
 	name = argv[optind];
 	if (ca_check_name("user", name) != CRM_OK ||
-	    (dept != NULL && ca_check_name("department", dept) != CRM_OK))
+	    (dept != NULL && ca_check_item("department", dept) != CRM_OK))
 		goto out;
 	for (i = 0; i < roles.count; i++)
 		if (ca_check_role(roles.items[i]) != CRM_OK)
@@ -501,6 +502,71 @@ user_set(struct crmauth *ca, int argc, char **argv)
 			 name);
 	return user_change(ca, name, "admin:user set", user_set_apply,
 			   (void *)(uintptr_t)shell, done);
+}
+
+/* ---- user link ---- */
+
+static int
+user_link_apply(struct crmauth *ca, struct ca_change *change)
+{
+	const char *other = change->arg;
+	struct crm_user user;
+	int rc;
+
+	/* Which of the two is missing, for the refusal. */
+	rc = crm_store_user_get(ca->ctx->store, other, &user);
+	if (rc != CRM_OK) {
+		change->name = other;
+		return rc;
+	}
+	crm_user_clear(&user);
+	rc = crm_store_user_link(ca->ctx->store, change->name, other);
+	if (rc == CRM_OK)
+		ca_detail(change->detail, sizeof(change->detail),
+			  "linked=%s", other);
+	return rc;
+}
+
+static int
+user_link_refuse(struct crmauth *ca, struct ca_change *change, int status)
+{
+	if (status == CRM_EXISTS) {
+		ca_warn("users %s and %s are linked already", change->name,
+			(const char *)change->arg);
+		return CA_EXIT_REFUSED;
+	}
+	return CA_CONTINUE;
+}
+
+static int
+user_link(struct crmauth *ca, int argc, char **argv)
+{
+	struct ca_change change = { 0 };
+	char done[CRM_MSG_MAX];
+	const char *name, *other;
+	int ret;
+
+	ret = ca_simple_args(ca, argc, argv, "user link", user_usage, 2, 2);
+	if (ret != CA_CONTINUE)
+		return ret;
+	name = argv[optind];
+	other = argv[optind + 1];
+	if (ca_check_name("user", name) != CRM_OK ||
+	    ca_check_name("user", other) != CRM_OK)
+		return CA_EXIT_ERROR;
+	if (strcmp(name, other) == 0)
+		return ca_usage_error(user_usage, "user link: two different "
+				      "accounts");
+	snprintf(done, sizeof(done), "users %s and %s linked", name, other);
+	change.apply = user_link_apply;
+	change.refuse = user_link_refuse;
+	change.arg = (void *)(uintptr_t)other;
+	change.kind = "user";
+	change.name = name;
+	change.user = name;
+	change.event = "admin:user link";
+	change.done_text = done;
+	return ca_change(ca, &change);
 }
 
 /* ---- user suspend ---- */
@@ -962,6 +1028,7 @@ cmd_user(struct crmauth *ca, int argc, char **argv)
 		{ "disable", user_disable },
 		{ "suspend", user_suspend },
 		{ "set", user_set },
+		{ "link", user_link },
 		{ "passwd", user_passwd },
 		{ "list", user_list },
 	};
