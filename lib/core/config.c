@@ -146,6 +146,37 @@ parse_range(const char *value, long min, long max, struct crm_range *out)
 	return CRM_OK;
 }
 
+/* A wait shorter than a second, as a timeout is written: "500ms", "2s";
+ * a bare number is seconds, as for a duration. */
+static int
+parse_duration_ms(const char *value, long min, long max, unsigned long *out)
+{
+	unsigned long n, scale;
+	char *end;
+
+	if (value == NULL || *value < '0' || *value > '9')
+		return CRM_INVALID;
+	errno = 0;
+	n = strtoul(value, &end, 10);
+	if (errno != 0)
+		return CRM_INVALID;
+	if (strcmp(end, "ms") == 0)
+		scale = 1;
+	else if (strcmp(end, "") == 0 || strcmp(end, "s") == 0)
+		scale = 1000;
+	else if (strcmp(end, "m") == 0)
+		scale = 60000;
+	else
+		return CRM_INVALID;
+	if (n > (unsigned long)max / scale)
+		return CRM_INVALID;
+	n *= scale;
+	if (n < (unsigned long)min)
+		return CRM_INVALID;
+	*out = n;
+	return CRM_OK;
+}
+
 int
 crm_config_set(const struct crm_option *option, void *values,
 	       const char *value)
@@ -165,6 +196,9 @@ crm_config_set(const struct crm_option *option, void *values,
 	case CRM_OPT_RANGE:
 		return parse_range(value, option->min, option->max,
 				   (struct crm_range *)(void *)field);
+	case CRM_OPT_DURATION_MS:
+		return parse_duration_ms(value, option->min, option->max,
+					 (unsigned long *)(void *)field);
 	case CRM_OPT_PATH:
 		if (value == NULL || value[0] != '/' ||
 		    !crm_valid_name(value, PATH_MAX, 0))

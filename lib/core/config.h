@@ -30,6 +30,8 @@ enum crm_opt_type {
 	CRM_OPT_WORD,	/* bare word (preauth): stores min as unsigned int */
 	CRM_OPT_DURATION, /* seconds: "90", "45s", "30m", "24h", "7d"; an
 			   * unsigned long within [min, max] seconds */
+	CRM_OPT_DURATION_MS, /* a wait: "500ms", "2s", "1m", "2" (seconds);
+			      * an unsigned long within [min, max] ms */
 	CRM_OPT_RANGE,	/* "LO-HI", decimals within [min, max], LO <= HI;
 			 * a struct crm_range */
 };

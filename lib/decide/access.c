@@ -8,6 +8,7 @@
  */
 #include "autoconfig.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "core/addr.h"
 #include "core/clock.h"
 #include "core/hours.h"
+#include "core/resolve.h"
 #include "core/rule.h"
 #include "core/tzif.h"
 #include "decide/access.h"
@@ -43,6 +45,10 @@ const struct crm_option crm_access_options[] = {
 	{ "default", CRM_OPT_ENUM, FIELD(default_action), 0, 0,
 	  default_choices, 0 },
 	{ "accessfile", CRM_OPT_PATH, FIELD(accessfile), 0, 0, NULL, 0 },
+	{ "resolve", CRM_OPT_BOOL, FIELD(resolve), 0, 1, NULL, 0 },
+	{ "resolve_timeout", CRM_OPT_DURATION_MS, FIELD(resolve_timeout_ms),
+	  CRM_ACCESS_RESOLVE_TIMEOUT_MIN, CRM_ACCESS_RESOLVE_TIMEOUT_MAX, NULL,
+	  0 },
 };
 
 const size_t crm_access_option_count = CRM_ARRAY_SIZE(crm_access_options);
@@ -54,6 +60,7 @@ crm_access_defaults(struct crm_access_opts *opts,
 	memset(opts, 0, sizeof(*opts));
 	crm_common_defaults(&opts->common);
 	opts->default_action = CRM_ACCESS_DEFAULT_DENY;
+	opts->resolve_timeout_ms = CRM_ACCESS_RESOLVE_TIMEOUT_DEFAULT;
 	if (pam != NULL)
 		memset(pam, 0, sizeof(*pam));
 }
@@ -398,13 +405,14 @@ probe_of(const struct crm_request *req, const struct role_list *rl,
 	}
 }
 
-int
-crm_access_decide(struct crm_ctx *ctx, const struct crm_access_opts *opts,
-		  const struct crm_request *req, int64_t at_ms,
-		  struct crm_access_explain *explain, struct crm_outcome *out)
+/* The rules against req as it is: its rhost an address, a name that never
+ * matches a network, or none.  No audit row (crm_access_decide's). */
+static int
+decide_one(struct crm_ctx *ctx, const struct crm_access_opts *opts,
+	   const struct crm_request *req, int64_t at_ms,
+	   struct crm_access_explain *explain, struct crm_outcome *out)
 {
-	struct crm_access_explain local_explain;
-	int question = explain != NULL, known = 0;
+	int known = 0;
 	struct crm_access_probe probe;
 	struct role_list rl;
 	struct search s;
@@ -415,8 +423,6 @@ crm_access_decide(struct crm_ctx *ctx, const struct crm_access_opts *opts,
 	crm_outcome_init(out);
 	memset(&rl, 0, sizeof(rl));
 	memset(&s, 0, sizeof(s));
-	if (explain == NULL)
-		explain = &local_explain;
 	memset(explain, 0, sizeof(*explain));
 	if (!crm_request_valid(req, out))
 		return CRM_INVALID;
@@ -507,13 +513,114 @@ crm_access_decide(struct crm_ctx *ctx, const struct crm_access_opts *opts,
 	}
 	crm_rule_clear(&s.decided);
 	roles_free(&rl);
+	return CRM_OK;
+fail:
+	crm_rule_clear(&s.decided);
+	roles_free(&rl);
+	crm_outcome_fail(out, rc, "%s: access rules unusable", crm_strerror(rc));
+	return rc;
+}
+
+/* ---- resolve=: a host name stands for its confirmed addresses ---- */
+
+static void
+detail_add(struct crm_outcome *out, const char *word, const char *value)
+{
+	size_t len = strlen(out->detail);
+
+	snprintf(out->detail + len, sizeof(out->detail) - len, "%s%s=%s",
+		 len > 0 ? " " : "", word, value);
+}
+
+/*
+ * Every confirmed address of req's host name must be allowed: whoever
+ * controls the name's records also chooses which of them a client
+ * connects from.  The first address refused decides; a name that gives
+ * no address is decided as a name (only rules that need no address, and
+ * default=, can match it), which fails closed.
+ */
+static int
+decide_resolved(struct crm_ctx *ctx, const struct crm_access_opts *opts,
+		const struct crm_request *req, int64_t now_ms,
+		struct crm_access_explain *explain, struct crm_outcome *out)
+{
+	struct crm_addr addrs[CRM_RESOLVE_MAX];
+	struct crm_request match = *req;
+	char text[INET6_ADDRSTRLEN] = "", err[256];
+	size_t count = 0, i;
+	int rc;
+
+	crm_outcome_init(out);
+	if (!crm_request_valid(req, out))
+		return CRM_INVALID;
+	rc = crm_resolve_confirmed(req->rhost,
+				   (unsigned int)opts->resolve_timeout_ms,
+				   addrs, CRM_ARRAY_SIZE(addrs), &count, err,
+				   sizeof(err));
+	if (rc == CRM_ENOMEM) {
+		crm_outcome_fail(out, rc, "%s: resolving rhost",
+				 crm_strerror(rc));
+		return rc;
+	}
+	if (rc != CRM_OK) {
+		crm_log(&ctx->log, rc == CRM_NOTFOUND ? LOG_NOTICE : LOG_ERR,
+			"rhost not resolved, matched as a name: %s", err);
+		rc = decide_one(ctx, opts, req, now_ms, explain, out);
+		if (rc != CRM_OK)
+			return rc;
+		snprintf(explain->resolve_error,
+			 sizeof(explain->resolve_error), "%s", err);
+		detail_add(out, "resolved", "none");
+		return CRM_OK;
+	}
+	for (i = 0; i < count; i++) {
+		if (inet_ntop(addrs[i].family, addrs[i].bytes, text,
+			      sizeof(text)) == NULL) {
+			crm_outcome_fail(out, CRM_ESYS, "resolved address "
+					 "unprintable");
+			return CRM_ESYS;
+		}
+		match.rhost = text;
+		rc = decide_one(ctx, opts, &match, now_ms, explain, out);
+		if (rc != CRM_OK)
+			return rc;
+		if (out->verdict != CRM_ALLOW)
+			break;
+	}
+	snprintf(explain->resolved, sizeof(explain->resolved), "%s", text);
+	detail_add(out, "resolved", text);
+	return CRM_OK;
+}
+
+int
+crm_access_decide(struct crm_ctx *ctx, const struct crm_access_opts *opts,
+		  const struct crm_request *req, int64_t at_ms,
+		  struct crm_access_explain *explain, struct crm_outcome *out)
+{
+	struct crm_access_explain local_explain;
+	struct crm_addr addr;
+	int question = explain != NULL;
+	int64_t now_ms = at_ms != 0 ? at_ms : crm_now_ms();
+	int rc;
+
+	if (explain == NULL)
+		explain = &local_explain;
+	if (opts->resolve && req->rhost != NULL && req->rhost[0] != '\0' &&
+	    crm_addr_parse(req->rhost, &addr) == CRM_NOTFOUND)
+		rc = decide_resolved(ctx, opts, req, now_ms, explain, out);
+	else
+		rc = decide_one(ctx, opts, req, now_ms, explain, out);
+	if (rc != CRM_OK)
+		return rc;
 	if (question)
 		out->audit = 0;
 	if (!out->audit)
 		return CRM_OK;
+	/* The row names rhost as the client gave it; the detail says which
+	 * address it stood for. */
 	rc = crm_store_begin(ctx->store, CRM_TXN_WRITE);
 	if (rc == CRM_OK)
-		rc = crm_ctx_record(ctx, MODULE_NAME, req, out, l.now_ms);
+		rc = crm_ctx_record(ctx, MODULE_NAME, req, out, now_ms);
 	if (rc == CRM_OK)
 		rc = crm_store_commit(ctx->store);
 	if (rc == CRM_OK)
@@ -521,10 +628,5 @@ crm_access_decide(struct crm_ctx *ctx, const struct crm_access_opts *opts,
 	crm_store_rollback(ctx->store);
 	crm_outcome_fail(out, rc, "%s: %s", crm_strerror(rc),
 			 crm_store_errmsg(ctx->store));
-	return rc;
-fail:
-	crm_rule_clear(&s.decided);
-	roles_free(&rl);
-	crm_outcome_fail(out, rc, "%s: access rules unusable", crm_strerror(rc));
 	return rc;
 }

@@ -7,7 +7,9 @@
  * are found by index probes (store.h), so the cost does not grow with
  * their number; the file is read whole at every decision and is meant
  * for a few static lines.  A host name in PAM_RHOST never matches a
- * network and is never resolved.
+ * network and is never resolved, unless resolve= is set: then it stands
+ * for the addresses it forward-confirms to (resolve.h), and a login is
+ * allowed only when every one of them is.
  */
 #ifndef CRM_ACCESS_H
 #define CRM_ACCESS_H
@@ -22,7 +24,14 @@ struct crm_access_opts {
 	struct crm_common_opts common;
 	unsigned int default_action;	/* enum crm_access_default */
 	char accessfile[PATH_MAX];	/* "" none */
+	int resolve;			/* a host name rhost is looked up */
+	unsigned long resolve_timeout_ms;	/* for all its lookups */
 };
+
+/* resolve_timeout bounds, in ms (pam_crm_access(8)). */
+#define CRM_ACCESS_RESOLVE_TIMEOUT_DEFAULT	2000
+#define CRM_ACCESS_RESOLVE_TIMEOUT_MIN		100
+#define CRM_ACCESS_RESOLVE_TIMEOUT_MAX		30000
 
 /* What only the PAM module reads: nothing yet (a refusal needs no
  * delay: it comes before any secret is asked). */
@@ -53,6 +62,11 @@ struct crm_access_explain {
 	unsigned int file_line;		/* 1-based when from accessfile */
 	char rule[512];			/* the deciding rule's line */
 	enum crm_access_reason reason;	/* when refused */
+	/* resolve= and rhost a host name: the confirmed address that
+	 * decided (a refused one, else the last allowed), or "" when the
+	 * name gave none; resolve_error then says why. */
+	char resolved[CRM_RHOST_MAX];
+	char resolve_error[256];
 };
 
 /*

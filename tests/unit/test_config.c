@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "decide/access.h"
 #include "decide/lockout.h"
 #include "decide/passwd.h"
 
@@ -278,11 +279,64 @@ ranges_parse_strictly(void **state)
 	assert_int_equal(crm_config_set(&range_opt, &r, NULL), CRM_INVALID);
 }
 
+/* pam_crm_access resolve_timeout=value as a module argument: the load's
+ * result, the milliseconds in *ms. */
+static int
+resolve_timeout(const char *value, unsigned long *ms)
+{
+	struct crm_access_opts opts;
+	char conf_arg[4200], arg[64];
+	const char *args[2];
+	int rc;
+
+	write_conf("[access]\nresolve = yes\n");
+	snprintf(conf_arg, sizeof(conf_arg), "conf=%s", conf_path);
+	snprintf(arg, sizeof(arg), "resolve_timeout=%s", value);
+	args[0] = conf_arg;
+	args[1] = arg;
+	logged[0] = '\0';
+	crm_access_defaults(&opts, NULL);
+	rc = crm_access_load(&opts, NULL, 2, args, &log_sink);
+	assert_int_equal(opts.resolve, 1);
+	*ms = opts.resolve_timeout_ms;
+	return rc;
+}
+
+static void
+a_timeout_in_milliseconds_or_seconds_within_its_bounds(void **state)
+{
+	static const char *const refused[] = {
+		"99ms", "31s", "1m", "2h", "ms", "", "5 ms", "0.5s", "-1s",
+		"500MS", "500ms ", "2ss",
+	};
+	struct crm_access_opts opts;
+	unsigned long ms;
+	size_t i;
+
+	crm_access_defaults(&opts, NULL);
+	assert_int_equal(opts.resolve, 0);
+	assert_int_equal(opts.resolve_timeout_ms, 2000);
+	assert_int_equal(resolve_timeout("500ms", &ms), CRM_OK);
+	assert_int_equal(ms, 500);
+	assert_int_equal(resolve_timeout("100ms", &ms), CRM_OK);
+	assert_int_equal(ms, 100);
+	assert_int_equal(resolve_timeout("2s", &ms), CRM_OK);
+	assert_int_equal(ms, 2000);
+	/* A bare number is seconds, as for every other duration. */
+	assert_int_equal(resolve_timeout("3", &ms), CRM_OK);
+	assert_int_equal(ms, 3000);
+	assert_int_equal(resolve_timeout("30s", &ms), CRM_OK);
+	assert_int_equal(ms, 30000);
+	for (i = 0; i < CRM_ARRAY_SIZE(refused); i++)
+		assert_int_not_equal(resolve_timeout(refused[i], &ms), CRM_OK);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(defaults_without_file_entries),
+		cmocka_unit_test(a_timeout_in_milliseconds_or_seconds_within_its_bounds),
 		cmocka_unit_test(argument_beats_section_beats_global),
 		cmocka_unit_test(unknown_names_are_logged_and_ignored),
 		cmocka_unit_test(global_typo_warns_other_modules_options_do_not),

@@ -396,6 +396,11 @@ allow_test(struct crmauth *ca, int argc, char **argv)
 		if (rc == CRM_OK)
 			rc = ca_json_str(obj, "rule", ex.rule[0] != '\0'
 						      ? ex.rule : NULL);
+		if (rc == CRM_OK && ex.resolved[0] != '\0')
+			rc = ca_json_str(obj, "resolved", ex.resolved);
+		if (rc == CRM_OK && ex.resolve_error[0] != '\0')
+			rc = ca_json_str(obj, "resolve_error",
+					 ex.resolve_error);
 		if (rc == CRM_OK && !allowed)
 			rc = ca_json_str(obj, "reason", reason_text(ex.reason));
 		if (rc == CRM_OK && !allowed)
@@ -405,7 +410,15 @@ allow_test(struct crmauth *ca, int argc, char **argv)
 		json_object_put(obj);
 		if (rc != CRM_OK)
 			return ca_fail(ca, rc, "allow test");
-	} else if (ex.rule[0] != '\0') {
+		return allowed ? CA_EXIT_OK : CA_EXIT_REFUSED;
+	}
+	/* resolve=: which address decided, or why the name stood for
+	 * none. */
+	if (ex.resolved[0] != '\0')
+		printf("%s: resolved to %s\n", req.rhost, ex.resolved);
+	else if (ex.resolve_error[0] != '\0')
+		printf("%s: not resolved: %s\n", req.rhost, ex.resolve_error);
+	if (ex.rule[0] != '\0') {
 		printf("%s: %s %lld: %s\n", allowed ? "allow" : "deny",
 		       ex.file_line > 0 ? "accessfile line" : "rule",
 		       ex.file_line > 0 ? (long long)ex.file_line
