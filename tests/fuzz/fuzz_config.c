@@ -19,10 +19,44 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "core/context.h"
+#include "decide/access.h"
 #include "decide/lockout.h"
+#include "decide/options.h"
 #include "decide/passwd.h"
 
 #define MAX_ARGS 64
+
+/* A tool's section with a range (crmauth's uid_range): the one option
+ * type no module has. */
+struct range_opts {
+	struct crm_common_opts common;
+	struct crm_range range;
+};
+
+static const struct crm_option range_options[] = {
+	CRM_COMMON_OPTIONS(struct range_opts),
+	{ "uid_range", CRM_OPT_RANGE, offsetof(struct range_opts, range),
+	  1000, 2147483646L, NULL, 0 },
+};
+
+static void
+load_range(int argc, const char **argv, const struct crm_log *log)
+{
+	struct range_opts opts;
+	struct crm_config_spec spec = {
+		.section = "crmauth",
+		.options = range_options,
+		.option_count = CRM_ARRAY_SIZE(range_options),
+		.values = &opts,
+		.values_size = sizeof(opts),
+	};
+
+	memset(&opts, 0, sizeof(opts));
+	crm_common_defaults(&opts.common);
+	spec.global_tables = crm_decide_option_tables(&spec.global_table_count);
+	(void)crm_config_load(&spec, crm_default_conf(), argc, argv, NULL, log);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -59,6 +93,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct crm_lockout_pam_opts lockout_pam;
 	struct crm_passwd_pam_opts passwd_pam;
 	struct crm_passwd_opts passwd;
+	struct crm_access_opts access;
+	struct crm_access_pam_opts access_pam;
 	const uint8_t *nul;
 	char conf_arg[64];
 	char *words = NULL, *word, *save = NULL;
@@ -102,6 +138,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		crm_lockout_free(&lockout);
 	crm_passwd_defaults(&passwd, &passwd_pam);
 	(void)crm_passwd_load(&passwd, &passwd_pam, argc, argv, &log);
+	crm_access_defaults(&access, &access_pam);
+	(void)crm_access_load(&access, &access_pam, argc, argv, &log);
+	load_range(argc, argv, &log);
 
 	free(words);
 	close(fd);
