@@ -48,6 +48,19 @@ fresh_store(void)
 	return s;
 }
 
+/* The database as it is, opened as a module opens it. */
+static struct crm_store *
+fresh_store_reopen(void)
+{
+	struct crm_store *s = NULL;
+	char err[512];
+
+	assert_int_equal(crm_store_open(db_path, CRM_STORE_EXISTING, 2000,
+					CRM_DURABILITY_NORMAL, &s,
+					err, sizeof(err)), CRM_OK);
+	return s;
+}
+
 static void
 set_user_version(int version)
 {
@@ -224,6 +237,151 @@ a_rolled_back_transaction_leaves_nothing(void **state)
 	crm_store_close(s);
 }
 
+/* Names collected by a crm_name_cb, joined with ','. */
+struct joined {
+	char text[512];
+};
+
+static int
+join_name(void *arg, const char *name)
+{
+	struct joined *j = arg;
+	size_t len = strlen(j->text);
+
+	snprintf(j->text + len, sizeof(j->text) - len, "%s%s",
+		 len > 0 ? "," : "", name);
+	return 0;
+}
+
+static int
+count_switch(void *arg, const struct crm_switch_rule *rule)
+{
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* What pam_crm_role reads of a user: permissions of roles and their
+ * templates, sorted and unique; the widest scope; the department chain;
+ * links and switch rules. */
+static void
+permissions_departments_links_and_switch_rules(void **state)
+{
+	struct crm_store *s = fresh_store();
+	struct crm_switch_rule rule = { 0, CRM_SWITCH_ROLE, "support",
+					CRM_SWITCH_USER, "sam",
+					CRM_SWITCH_TRUST };
+	struct joined j;
+	enum crm_scope scope;
+	int n, linked;
+	int64_t id;
+
+	assert_int_equal(crm_store_user_add(s, "sam", "east", NULL, 1), CRM_OK);
+	assert_int_equal(crm_store_user_add(s, "sue", NULL, NULL, 1), CRM_OK);
+	assert_int_equal(crm_store_role_add(s, "sales", CRM_SCOPE_DEPARTMENT),
+			 CRM_OK);
+	assert_int_equal(crm_store_role_add(s, "support", CRM_SCOPE_OWN),
+			 CRM_OK);
+	assert_int_equal(crm_store_role_perm_add(s, "sales", "lead.write"),
+			 CRM_OK);
+	assert_int_equal(crm_store_role_perm_add(s, "sales", "lead.write"),
+			 CRM_EXISTS);
+	assert_int_equal(crm_store_role_perm_add(s, "nope", "x"),
+			 CRM_NOTFOUND);
+	assert_int_equal(crm_store_template_add(s, "basic"), CRM_OK);
+	assert_int_equal(crm_store_template_perm_add(s, "basic", "lead.read"),
+			 CRM_OK);
+	assert_int_equal(crm_store_template_perm_add(s, "basic", "lead.write"),
+			 CRM_OK);
+	assert_int_equal(crm_store_template_apply(s, "support", "basic"),
+			 CRM_OK);
+	assert_int_equal(crm_store_template_apply(s, "support", "basic"),
+			 CRM_EXISTS);
+	assert_int_equal(crm_store_template_apply(s, "support", "nope"),
+			 CRM_NOTFOUND);
+
+	/* No roles: no permissions, scope own. */
+	memset(&j, 0, sizeof(j));
+	assert_int_equal(crm_store_user_perms(s, "sam", join_name, &j), CRM_OK);
+	assert_string_equal(j.text, "");
+	assert_int_equal(crm_store_user_scope(s, "sam", &scope, &n), CRM_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(scope, CRM_SCOPE_OWN);
+	assert_int_equal(crm_store_role_grant(s, "sam", "sales"), CRM_OK);
+	assert_int_equal(crm_store_role_grant(s, "sam", "support"), CRM_OK);
+	memset(&j, 0, sizeof(j));
+	assert_int_equal(crm_store_user_perms(s, "sam", join_name, &j), CRM_OK);
+	assert_string_equal(j.text, "lead.read,lead.write");
+	assert_int_equal(crm_store_user_scope(s, "sam", &scope, &n), CRM_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(scope, CRM_SCOPE_DEPARTMENT);
+
+	/* Departments: the top first; a missing parent refused. */
+	assert_int_equal(crm_store_dept_add(s, "sales", NULL), CRM_OK);
+	assert_int_equal(crm_store_dept_add(s, "east", "sales"), CRM_OK);
+	assert_int_equal(crm_store_dept_add(s, "west", "nope"), CRM_NOTFOUND);
+	assert_int_equal(crm_store_dept_add(s, "east", NULL), CRM_EXISTS);
+	memset(&j, 0, sizeof(j));
+	assert_int_equal(crm_store_dept_chain(s, "east", join_name, &j),
+			 CRM_OK);
+	assert_string_equal(j.text, "sales,east");
+	memset(&j, 0, sizeof(j));
+	assert_int_equal(crm_store_dept_chain(s, "flat", join_name, &j),
+			 CRM_OK);
+	assert_string_equal(j.text, "");
+
+	/* Links go both ways and only once. */
+	assert_int_equal(crm_store_user_link(s, "sue", "sam"), CRM_OK);
+	assert_int_equal(crm_store_user_link(s, "sam", "sue"), CRM_EXISTS);
+	assert_int_equal(crm_store_user_link(s, "sam", "sam"), CRM_NOTFOUND);
+	assert_int_equal(crm_store_user_link(s, "sam", "zed"), CRM_NOTFOUND);
+	assert_int_equal(crm_store_users_linked(s, "sam", "sue", &linked),
+			 CRM_OK);
+	assert_true(linked);
+	memset(&j, 0, sizeof(j));
+	assert_int_equal(crm_store_user_links(s, "sam", join_name, &j),
+			 CRM_OK);
+	assert_string_equal(j.text, "sue");
+
+	/* A rule from a role reaches its holders' switches. */
+	assert_int_equal(crm_store_switch_add(s, &rule, &id), CRM_OK);
+	assert_int_equal(crm_store_switch_add(s, &rule, NULL), CRM_EXISTS);
+	n = 0;
+	assert_int_equal(crm_store_switch_from(s, "sam", count_switch, &n),
+			 CRM_OK);
+	assert_int_equal(n, 1);
+	n = 0;
+	assert_int_equal(crm_store_switch_from(s, "sue", count_switch, &n),
+			 CRM_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(crm_store_switch_del(s, id), CRM_OK);
+	assert_int_equal(crm_store_switch_del(s, id), CRM_NOTFOUND);
+	crm_store_close(s);
+}
+
+/* A cycle written into the file by hand ends, and is refused. */
+static void
+a_department_cycle_is_refused(void **state)
+{
+	struct crm_store *s = fresh_store();
+	struct joined j;
+	sqlite3 *db;
+
+	assert_int_equal(crm_store_dept_add(s, "a", NULL), CRM_OK);
+	assert_int_equal(crm_store_dept_add(s, "b", "a"), CRM_OK);
+	crm_store_close(s);
+	assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE depts SET parent_id ="
+				      " (SELECT id FROM depts WHERE name = 'b')"
+				      " WHERE name = 'a'", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	s = fresh_store_reopen();
+	memset(&j, 0, sizeof(j));
+	assert_int_equal(crm_store_dept_chain(s, "b", join_name, &j),
+			 CRM_EDB);
+	crm_store_close(s);
+}
+
 int
 main(void)
 {
@@ -232,6 +390,8 @@ main(void)
 		cmocka_unit_test(modules_refuse_other_schema_versions),
 		cmocka_unit_test(missing_and_corrupt_databases_fail),
 		cmocka_unit_test(users_and_roles),
+		cmocka_unit_test(permissions_departments_links_and_switch_rules),
+		cmocka_unit_test(a_department_cycle_is_refused),
 		cmocka_unit_test(failures_count_within_the_window),
 		cmocka_unit_test(a_rolled_back_transaction_leaves_nothing),
 	};
