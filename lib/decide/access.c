@@ -433,17 +433,9 @@ decide_one(struct crm_ctx *ctx, const struct crm_access_opts *opts,
 	s.explain = explain;
 
 	rc = crm_store_begin(ctx->store, CRM_TXN_READ);
-	if (rc == CRM_OK) {
-		struct crm_user u;
-
-		rc = crm_store_user_get(ctx->store, req->user, &u);
-		crm_user_clear(&u);
-		known = rc == CRM_OK;
-		if (rc == CRM_NOTFOUND)
-			rc = CRM_OK;
-	}
 	if (rc == CRM_OK)
-		rc = crm_store_user_roles(ctx->store, req->user, add_role, &rl);
+		rc = crm_store_account_roles(ctx->store, req->user, &known,
+					     add_role, &rl);
 	if (rc == CRM_OK && rl.overflow)
 		crm_log(&ctx->log, LOG_WARNING, "%s holds more than %d roles: "
 			"role rules past them are not looked at", req->user,

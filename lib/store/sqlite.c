@@ -216,7 +216,7 @@ enum stmt_id {
 	ST_USER_PASSWORD, ST_USER_REHASH, ST_USER_TOUCH, ST_USER_LIST,
 	ST_USER_LOGIN, ST_USER_UID_TAKEN,
 	ST_ROLE_ADD, ST_ROLE_DEL, ST_ROLE_LIST, ST_ROLE_GRANT, ST_ROLE_REVOKE,
-	ST_USER_ROLES,
+	ST_USER_ROLES, ST_ACCOUNT_ROLES,
 	ST_FAIL_ADD, ST_FAIL_COUNT, ST_FAIL_RESET, ST_FAIL_PRUNE,
 	ST_RHOST_PRUNE, ST_FAIL_LIST,
 	ST_LOCK_GET, ST_LOCK_SET, ST_LOCK_CLEAR,
@@ -288,6 +288,13 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"SELECT r.name FROM users u"
 		" JOIN user_roles ur ON ur.user_id = u.id"
 		" JOIN roles r ON r.id = ur.role_id"
+		" WHERE u.name = ?1 ORDER BY r.name",
+	/* One row with a NULL name for an account without roles, none for
+	 * a name that is no account. */
+	[ST_ACCOUNT_ROLES] =
+		"SELECT r.name FROM users u"
+		" LEFT JOIN user_roles ur ON ur.user_id = u.id"
+		" LEFT JOIN roles r ON r.id = ur.role_id"
 		" WHERE u.name = ?1 ORDER BY r.name",
 	[ST_FAIL_ADD] =
 		"INSERT INTO failures (user, time, rhost, service)"
@@ -1515,6 +1522,40 @@ crm_store_user_scope(struct crm_store *s, const char *user,
 	rc = map_rc(s, rc);
 	done(st);
 	return rc;
+}
+
+struct account_visit {
+	int *known;
+	crm_name_cb cb;
+	void *arg;
+};
+
+static int
+visit_account(sqlite3_stmt *st, void *arg)
+{
+	struct account_visit *v = arg;
+	const char *name;
+
+	*v->known = 1;
+	if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+		return 0;	/* the account holds no role */
+	name = column_text(st, 0);
+	return name == NULL ? CRM_ENOMEM : v->cb(v->arg, name);
+}
+
+int
+crm_store_account_roles(struct crm_store *s, const char *user, int *known,
+			crm_name_cb cb, void *arg)
+{
+	struct account_visit v = { known, cb, arg };
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_ACCOUNT_ROLES, &st);
+
+	*known = 0;
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, user);
+	return each_row(s, st, visit_account, &v);
 }
 
 /* ---- failures and locks ---- */

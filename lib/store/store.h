@@ -170,6 +170,10 @@ int crm_store_role_revoke(struct crm_store *store, const char *user,
 typedef int (*crm_name_cb)(void *arg, const char *name);
 int crm_store_user_roles(struct crm_store *store, const char *user,
 			 crm_name_cb cb, void *arg);
+/* The same, and whether user is an account at all (*known), in one lookup:
+ * what a decision that needs both asks on every login. */
+int crm_store_account_roles(struct crm_store *store, const char *user,
+			    int *known, crm_name_cb cb, void *arg);
 
 /* ---- permissions, templates, departments (pam_crm_role) ---- */
 

@@ -150,7 +150,7 @@ users_and_roles(void **state)
 {
 	struct crm_store *s = fresh_store();
 	struct crm_user u;
-	int roles = 0;
+	int roles = 0, known = -1;
 
 	assert_int_equal(crm_store_user_add(s, "alice", "sales", "$y$hash",
 					    1000), CRM_OK);
@@ -173,6 +173,23 @@ users_and_roles(void **state)
 	assert_int_equal(crm_store_user_roles(s, "alice", count_role, &roles),
 			 CRM_OK);
 	assert_int_equal(roles, 1);
+	/* An account with a role, one without, a name that is none. */
+	roles = 0;
+	assert_int_equal(crm_store_account_roles(s, "alice", &known,
+						 count_role, &roles), CRM_OK);
+	assert_int_equal(known, 1);
+	assert_int_equal(roles, 1);
+	assert_int_equal(crm_store_user_add(s, "carol", NULL, NULL, 1000),
+			 CRM_OK);
+	roles = 0;
+	assert_int_equal(crm_store_account_roles(s, "carol", &known,
+						 count_role, &roles), CRM_OK);
+	assert_int_equal(known, 1);
+	assert_int_equal(roles, 0);
+	assert_int_equal(crm_store_account_roles(s, "bob", &known,
+						 count_role, &roles), CRM_OK);
+	assert_int_equal(known, 0);
+	assert_int_equal(roles, 0);
 
 	/* Deleting the user takes the grant with it. */
 	assert_int_equal(crm_store_user_del(s, "alice"), CRM_OK);
