@@ -731,6 +731,10 @@ switching_back(void **state)
 	assert_true(audit_has("switch_ok", "sup", "sam", "back trust"));
 	/* Once: the way back is used. */
 	assert_int_equal(switch_to("sam", "sup", NULL, &l), PAM_PERM_DENIED);
+	/* And a switch back is no switch to return from: sup goes to sam
+	 * again only with sam's password. */
+	assert_int_not_equal(switch_to("sup", "sam", NULL, &l), PAM_SUCCESS);
+	assert_int_equal(l.nprompts, 1);
 
 	/* Not to someone else, not after switching on, not from another
 	 * address, not past switch_back. */
