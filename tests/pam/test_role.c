@@ -358,6 +358,14 @@ identity_of_a_sales_user_a_manager_and_an_admin(void **state)
 	env_is(&l, "CRM_DATA_SCOPE", "own");
 	env_is(&l, "CRM_DEPARTMENT", "");
 	env_is(&l, "CRM_PERMISSIONS", "");
+
+	/* An allowed login is audited only under debug (account and
+	 * session: one row each). */
+	assert_int_equal(fx_audit_count(&fx, "nora", "role_ok"), 0);
+	fx_write_conf(&fx, "[lockout]\nnodelay = yes\n[role]\ndebug = yes\n");
+	run("crm", "nora", NULL, PW, &l);
+	assert_int_equal(result(&l), PAM_SUCCESS);
+	assert_int_equal(fx_audit_count(&fx, "nora", "role_ok"), 2);
 }
 
 static void
@@ -795,6 +803,43 @@ a_reauth_switch_needs_the_authentication(void **state)
 			      "reauth not completed"));
 }
 
+/* A switch counts for the target and caller it was granted for: an
+ * application that changes PAM_USER after it gets no CRM_SWITCHED_FROM
+ * and records no switch. */
+static void
+a_grant_is_for_its_target_only(void **state)
+{
+	struct fx_login_opts opts;
+	struct login l;
+	char **env;
+	size_t i;
+	int switched = 0;
+
+	switch_people();
+	assert_int_equal(CA("switch", "allow", "role:support", "role:sales",
+			    "--trust"), 0);
+	memset(&opts, 0, sizeof(opts));
+	opts.items.rhost = RHOST;
+	opts.items.ruser = "sup";
+	opts.phases = FX_AUTH;
+	opts.keep_handle = 1;
+	fx_login_ex("crm-switch", "sam", &opts, &l);
+	assert_int_equal(l.auth_rc, PAM_SUCCESS);
+	assert_int_equal(pam_set_item(l.pamh, PAM_USER, "sara"), PAM_SUCCESS);
+	assert_int_equal(pam_acct_mgmt(l.pamh, 0), PAM_SUCCESS);
+	env = pam_getenvlist(l.pamh);
+	assert_non_null(env);
+	for (i = 0; env[i] != NULL; i++) {
+		switched |= strncmp(env[i], "CRM_SWITCHED_FROM=", 18) == 0;
+		free(env[i]);
+	}
+	free(env);
+	fx_login_end(&l);
+	assert_false(switched);
+	assert_false(audit_has("switch_ok", "sara", "sup", NULL));
+	assert_false(audit_has("switch_ok", "sam", "sup", NULL));
+}
+
 static void
 crmauth_switch_commands(void **state)
 {
@@ -885,6 +930,7 @@ main(void)
 		T(a_reauth_switch_to_a_totp_target_asks_the_code),
 		T(switching_back),
 		T(a_reauth_switch_needs_the_authentication),
+		T(a_grant_is_for_its_target_only),
 		T(crmauth_switch_commands),
 		T(crm_login_switch_from),
 #undef T
