@@ -189,6 +189,12 @@ names_join(const struct names *n, const char *sep, char *buf, size_t len)
 	return CRM_OK;
 }
 
+static const char *
+mode_name(enum crm_switch_mode mode)
+{
+	return mode == CRM_SWITCH_TRUST ? "trust" : "reauth";
+}
+
 /* ---- the account's status ---- */
 
 enum refusal {
@@ -198,7 +204,7 @@ enum refusal {
 	REFUSE_SUSPENDED,
 	REFUSE_ROLE,
 	REFUSE_NAME,			/* a stored name unusable */
-	REFUSE_TOO_LONG,		/* a CRM_ value past CRM_ENV_VALUE_MAX */
+	REFUSE_TOO_LONG,		/* a value past CRM_ENV_VALUE_MAX */
 	REFUSE_REAUTH,			/* a reauth switch not authenticated */
 };
 
@@ -549,7 +555,7 @@ crm_role_decide(struct crm_ctx *ctx, const struct crm_role_opts *opts,
 		out->audit = 1;
 		/* Both names are the row's user and ruser. */
 		snprintf(out->detail, sizeof(out->detail), "%s %s",
-			 grant->basis, grant->mode == CRM_SWITCH_TRUST ? "trust" : "reauth");
+			 grant->basis, mode_name(grant->mode));
 	} else {
 		out->verdict = CRM_ALLOW;
 		out->event = "role_ok";
@@ -839,7 +845,8 @@ switch_grant(struct crm_outcome *out, struct crm_switch_grant *grant,
 	 * is on record too; switch_ok follows in the account phase. */
 	out->event = "switch_granted";
 	out->audit = 1;
-	snprintf(out->detail, sizeof(out->detail), "%s %s", basis, mode == CRM_SWITCH_TRUST ? "trust" : "reauth");
+	snprintf(out->detail, sizeof(out->detail), "%s %s", basis,
+		 mode_name(mode));
 }
 
 static void
@@ -920,7 +927,8 @@ crm_switch_decide(struct crm_ctx *ctx, const struct crm_role_opts *opts,
 	memset(grant, 0, sizeof(*grant));
 	if (!crm_request_valid(req, out))
 		return CRM_INVALID;
-	if (req->ruser == NULL || !crm_valid_name(req->ruser, CRM_NAME_MAX, 0)) {
+	if (req->ruser == NULL ||
+	    !crm_valid_name(req->ruser, CRM_NAME_MAX, 0)) {
 		switch_deny(out, "reason=no signed-in user (ruser)");
 	} else {
 		rc = crm_store_begin(ctx->store, CRM_TXN_READ);

@@ -258,7 +258,8 @@ unknown_users_are_refused_or_ignored(void **state)
 	assert_int_equal(fx_audit_count(&fx, "nobody-here", NULL), 0);
 	fx_write_conf(&fx, "[role]\nunknown = ignore\n");
 	fx_login_ex("crm-role-only", "nobody-here", &opts, &l);
-	assert_int_equal(l.acct_rc, PAM_AUTH_ERR);	/* pam_deny after PAM_IGNORE */
+	/* PAM_IGNORE: on to pam_deny (PAM_AUTH_ERR), not a refusal. */
+	assert_int_equal(l.acct_rc, PAM_AUTH_ERR);
 }
 
 static void
