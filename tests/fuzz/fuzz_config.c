@@ -21,6 +21,7 @@
 
 #include "decide/lockout.h"
 #include "decide/passwd.h"
+#include "decide/role.h"
 
 #define MAX_ARGS 64
 
@@ -59,6 +60,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct crm_lockout_pam_opts lockout_pam;
 	struct crm_passwd_pam_opts passwd_pam;
 	struct crm_passwd_opts passwd;
+	struct crm_role_opts role;
 	const uint8_t *nul;
 	char conf_arg[64];
 	char *words = NULL, *word, *save = NULL;
@@ -102,6 +104,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		crm_lockout_free(&lockout);
 	crm_passwd_defaults(&passwd, &passwd_pam);
 	(void)crm_passwd_load(&passwd, &passwd_pam, argc, argv, &log);
+	crm_role_defaults(&role);
+	(void)crm_role_load(&role, argc, argv, &log);
 
 	free(words);
 	close(fd);
