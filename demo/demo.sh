@@ -14,7 +14,8 @@ for f in "$crmauth" "$login" \
 	 "$top/modules/pam_crm_lockout/.libs/pam_crm_lockout.so" \
 	 "$top/modules/pam_crm_passwd/.libs/pam_crm_passwd.so" \
 	 "$top/modules/pam_crm_totp/.libs/pam_crm_totp.so" \
-	 "$top/modules/pam_crm_access/.libs/pam_crm_access.so"; do
+	 "$top/modules/pam_crm_access/.libs/pam_crm_access.so" \
+	 "$top/modules/pam_crm_role/.libs/pam_crm_role.so"; do
 	[ -x "$f" ] || [ -f "$f" ] || { echo "demo: $f missing: run make first" >&2; exit 2; }
 done
 
@@ -50,6 +51,9 @@ sed -e "s#\([^/]\)pam_crm_\([a-z]*\)\.so#\1$top/modules/pam_crm_\2/.libs/pam_crm
 # The same for the shipped pam.d/crm-kiosk (pam_crm_access first).
 sed -e "s#\([^/]\)pam_crm_\([a-z]*\)\.so#\1$top/modules/pam_crm_\2/.libs/pam_crm_\2.so conf=$conf#" \
 	"$src/pam.d/crm-kiosk" > "$work/pam.d/crm-kiosk"
+# And pam.d/crm-switch (switching accounts without logging out).
+sed -e "s#\([^/]\)pam_crm_\([a-z]*\)\.so#\1$top/modules/pam_crm_\2/.libs/pam_crm_\2.so conf=$conf#" \
+	"$src/pam.d/crm-switch" > "$work/pam.d/crm-switch"
 
 step() { printf '\n==> %s\n' "$*"; }
 show() { printf '$ %s\n' "$*" | sed "s#$top/tools/[a-z-]*/##; s#$work#\$DEMO#g"; }
@@ -69,6 +73,16 @@ try_login_code() {
 	printf '%s\n%s\n' "$password" "$code" |
 		"$login" --stdin --confdir "$work/pam.d" -r "$rhost" "$user" 2>&1 |
 		grep -v '^Password: *$' | grep -v '^Verification code: *$' || true
+}
+
+# The signed-in user FROM switches to USER (no password answered: a
+# reauth switch is refused for want of one).
+try_switch() {
+	from=$1 user=$2
+	show "crm-login -s crm-switch --switch-from $from -r 203.0.113.10 $user"
+	"$login" --stdin --confdir "$work/pam.d" -s crm-switch \
+		--switch-from "$from" -r 203.0.113.10 "$user" </dev/null 2>&1 |
+		grep -v '^Password: *$' || true
 }
 
 step "An administrator creates the database, the key, a role and two users"
@@ -185,6 +199,38 @@ admin user disable bob
 show "cat \$DEMO/extrausers/passwd    # a disabled account is out of NSS"
 cat "$work/extrausers/passwd"
 admin user enable bob
+
+step "Roles for the front end: nested departments, permissions, a template"
+admin dept add sales
+admin dept add east --parent sales
+admin role add manager --scope department --perm report.read --perm lead.read
+admin template add exports --perm export.csv
+admin template apply manager exports
+show "echo '<password>' | crmauth user add mia --dept east --role manager --role sales --password-stdin"
+echo 'Mia-Correct-Horse-9' | "$crmauth" --conf "$conf" user add mia \
+	--dept east --role manager --role sales --password-stdin
+admin allow add allow user:mia 203.0.113.0/24
+try_login mia 'Mia-Correct-Horse-9' 203.0.113.10
+
+step "A disabled account is refused, and the front end is told why (CRM_STATUS)"
+admin user disable mia
+try_login mia 'Mia-Correct-Horse-9' 203.0.113.10
+admin user enable mia
+
+step "bob (support) may \"log in as\" sales users without their password"
+admin role add support --scope company
+admin role grant bob support
+admin allow add allow '*' '*' --service crm-switch
+admin switch allow role:support role:sales --trust
+admin switch list
+try_switch bob alice
+
+step "mia is a manager too, which bob is not: the escalation guard refuses"
+try_switch bob mia
+
+step "The session now on alice was switched from bob: back to bob, no rule needed"
+try_switch alice bob
+admin audit --event switch_ok
 
 step "The audit trail, and its HMAC chain"
 admin audit

@@ -82,10 +82,25 @@ enum crm_msg_style {
 	CRM_MSG_INFO,	/* PAM_TEXT_INFO */
 };
 
-/* CRM_ values a front end receives (pam_putenv, or the broker's reply). */
+/*
+ * CRM_ values a front end receives (pam_putenv, or the broker's reply).
+ * pam_crm_role sets the most: CRM_USER, CRM_ROLES, CRM_DATA_SCOPE,
+ * CRM_DEPARTMENT, CRM_PERMISSIONS, CRM_SWITCHED_FROM.  A value holds a
+ * user's whole role or permission list (50 roles of 64 bytes fit); one
+ * that would not fit refuses the login instead of being cut.  An outcome
+ * is then about 33 KiB: it lives on the stack of one module call.
+ */
 #define CRM_ENV_MAX		8
 #define CRM_ENV_NAME_MAX	32
-#define CRM_ENV_VALUE_MAX	512
+#define CRM_ENV_VALUE_MAX	4096
+
+/* CRM_STATUS, exported by whichever module refuses an account, so that a
+ * front end can show the right page. */
+#define CRM_STATUS_DISABLED	"disabled"	/* pam_crm_role */
+#define CRM_STATUS_SUSPENDED	"suspended"	/* pam_crm_role */
+#define CRM_STATUS_LOCKED	"locked"	/* pam_crm_lockout */
+/* Reserved for pam_crm_passwd's refusal of an expired password. */
+#define CRM_STATUS_EXPIRED	"expired"
 
 struct crm_env {
 	char name[CRM_ENV_NAME_MAX];

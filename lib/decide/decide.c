@@ -17,6 +17,10 @@ crm_call_common(const struct crm_call *call)
 		return &call->u.totp.opts->common;
 	case CRM_DECIDE_ACCESS:
 		return &call->u.access.opts->common;
+	case CRM_DECIDE_ROLE:
+		return &call->u.role.opts->common;
+	case CRM_DECIDE_SWITCH:
+		return &call->u.sw.opts->common;
 	}
 	return NULL;
 }
@@ -47,6 +51,15 @@ crm_decide(struct crm_ctx *ctx, const struct crm_call *call,
 		crm_access_decide(ctx, call->u.access.opts, call->req,
 				  call->u.access.at_ms, call->u.access.explain,
 				  out);
+		break;
+	case CRM_DECIDE_ROLE:
+		crm_role_decide(ctx, call->u.role.opts, call->u.role.phase,
+				call->req, call->u.role.grant,
+				call->u.role.recorded, out);
+		break;
+	case CRM_DECIDE_SWITCH:
+		crm_switch_decide(ctx, call->u.sw.opts, call->req,
+				  call->u.sw.grant, out);
 		break;
 	default:
 		crm_outcome_init(out);

@@ -14,6 +14,7 @@
 #include "decide/access.h"
 #include "decide/lockout.h"
 #include "decide/passwd.h"
+#include "decide/role.h"
 #include "decide/totp.h"
 
 enum crm_decision {
@@ -21,6 +22,8 @@ enum crm_decision {
 	CRM_DECIDE_PASSWD,
 	CRM_DECIDE_TOTP,
 	CRM_DECIDE_ACCESS,
+	CRM_DECIDE_ROLE,	/* account, session: status, who the user is */
+	CRM_DECIDE_SWITCH,	/* auth with switch: may ruser become user */
 };
 
 /* A TOTP login is two calls: whether to ask, then the answer. */
@@ -49,6 +52,17 @@ struct crm_call {
 			int64_t at_ms;		/* 0: now */
 			struct crm_access_explain *explain; /* may be NULL */
 		} access;
+		struct {
+			const struct crm_role_opts *opts;
+			enum crm_role_phase phase;
+			/* This handle's switch (NULL: none). */
+			const struct crm_switch_grant *grant;
+			int *recorded;	/* out: switch_ok written */
+		} role;
+		struct {
+			const struct crm_role_opts *opts;
+			struct crm_switch_grant *grant;	/* out */
+		} sw;
 	} u;
 };
 

@@ -417,9 +417,13 @@ lock_message(const struct crm_lockout_opts *opts, struct crm_outcome *out,
 {
 	out->message_style = CRM_MSG_ERROR;
 	if (opts->lock_message == CRM_LOCK_MESSAGE_GENERIC) {
+		/* Nor CRM_STATUS: the page a front end shows would say it. */
 		out->message[0] = '\0';
 		return;
 	}
+	/* The front end's page for it (pam_crm_role(8), CRM_STATUS); an
+	 * outcome always has room for one variable. */
+	(void)crm_outcome_setenv(out, "CRM_STATUS", CRM_STATUS_LOCKED);
 	if (lock->until_ms == 0) {
 		snprintf(out->message, sizeof(out->message),
 			 "The account is locked due to %lld failed logins. "

@@ -7,6 +7,7 @@
 #include "decide/lockout.h"
 #include "decide/options.h"
 #include "decide/passwd.h"
+#include "decide/role.h"
 #include "decide/totp.h"
 
 static const struct crm_option_table decide_tables[] = {
@@ -14,6 +15,7 @@ static const struct crm_option_table decide_tables[] = {
 	{ "passwd", crm_passwd_options, &crm_passwd_option_count },
 	{ "totp", crm_totp_options, &crm_totp_option_count },
 	{ "access", crm_access_options, &crm_access_option_count },
+	{ "role", crm_role_options, &crm_role_option_count },
 };
 
 const struct crm_option_table *

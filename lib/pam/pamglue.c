@@ -290,6 +290,12 @@ crm_pam_finish(pam_handle_t *pamh, const struct crm_pam_finish *how,
 	case CRM_IGNORE:
 		return PAM_IGNORE;
 	case CRM_DENY:
+		/* A refusal may name why (CRM_STATUS): the application can
+		 * read it with pam_getenvlist before pam_end and show the
+		 * right page.  Not being able to tell it changes nothing. */
+		for (i = 0; i < out->env_count; i++)
+			(void)export(pamh, out->env[i].name,
+				     out->env[i].value, log);
 		if (how->fail_delay_usec > 0)
 			pam_fail_delay(pamh, how->fail_delay_usec);
 		return how->denied;

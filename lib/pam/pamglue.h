@@ -55,7 +55,9 @@ struct crm_pam_finish {
 	unsigned int fail_delay_usec;	/* on a denial; 0: none */
 };
 
-/* Log, tell, delay, export and mark as the outcome says; the PAM code. */
+/* Log, tell, delay, export and mark as the outcome says; the PAM code.
+ * The outcome's variables are exported when it allows, and when it
+ * refuses (CRM_STATUS); never on a failure. */
 int crm_pam_finish(pam_handle_t *pamh, const struct crm_pam_finish *how,
 		   const struct crm_request *req,
 		   const struct crm_outcome *out, const struct crm_log *log);

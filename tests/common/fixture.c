@@ -463,7 +463,7 @@ copy_env(pam_handle_t *pamh, struct login *out)
 const char *
 fx_env_get(const struct login *l, const char *name)
 {
-	static char value[4][1024];
+	static char value[4][8192];	/* a CRM_ value: up to 4095 bytes */
 	static unsigned int next;
 	size_t len = strlen(name);
 	const char *line = l->env;

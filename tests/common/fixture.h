@@ -132,7 +132,7 @@ struct login {
 	int unanswered;			/* prompts refused: no answer fitted */
 	/* The PAM environment (pam_getenvlist) after the last phase:
 	 * "NAME=value" lines; read one with fx_env_get. */
-	char env[4096];
+	char env[16384];
 	int env_count;
 	pam_handle_t *pamh;		/* with keep_handle, else NULL */
 	/* Conversation state (the fixture's). */

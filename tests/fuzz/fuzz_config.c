@@ -24,6 +24,7 @@
 #include "decide/lockout.h"
 #include "decide/options.h"
 #include "decide/passwd.h"
+#include "decide/role.h"
 
 #define MAX_ARGS 64
 
@@ -95,6 +96,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct crm_passwd_opts passwd;
 	struct crm_access_opts access;
 	struct crm_access_pam_opts access_pam;
+	struct crm_role_opts role;
 	const uint8_t *nul;
 	char conf_arg[64];
 	char *words = NULL, *word, *save = NULL;
@@ -141,6 +143,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	crm_access_defaults(&access, &access_pam);
 	(void)crm_access_load(&access, &access_pam, argc, argv, &log);
 	load_range(argc, argv, &log);
+	crm_role_defaults(&role);
+	(void)crm_role_load(&role, argc, argv, &log);
 
 	free(words);
 	close(fd);

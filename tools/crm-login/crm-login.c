@@ -198,14 +198,33 @@ print_clean(const char *text)
 	putchar('\n');
 }
 
+/* The PAM environment's variables whose names start with prefix. */
+static int
+print_env(pam_handle_t *pamh, const char *prefix)
+{
+	char **env;
+	size_t i;
+
+	env = pam_getenvlist(pamh);
+	if (env == NULL) {
+		fprintf(stderr, "crm-login: pam_getenvlist: out of memory\n");
+		return -1;
+	}
+	for (i = 0; env[i] != NULL; i++) {
+		if (strncmp(env[i], prefix, strlen(prefix)) == 0)
+			print_clean(env[i]);
+		free(env[i]);
+	}
+	free(env);
+	return 0;
+}
+
 static int
 print_success(pam_handle_t *pamh, const struct login_opts *opts)
 {
 	const void *item = NULL;
 	const char *user = opts->user;
 	const struct passwd *pw;
-	char **env;
-	size_t i;
 
 	/* A module may have mapped the name (case, aliases): show the one
 	 * the stack decided about. */
@@ -222,18 +241,7 @@ print_success(pam_handle_t *pamh, const struct login_opts *opts)
 		       (unsigned long)pw->pw_uid, pw->pw_dir, pw->pw_shell);
 	else
 		printf("system account: none\n");
-	env = pam_getenvlist(pamh);
-	if (env == NULL) {
-		fprintf(stderr, "crm-login: pam_getenvlist: out of memory\n");
-		return -1;
-	}
-	for (i = 0; env[i] != NULL; i++) {
-		if (strncmp(env[i], "CRM_", 4) == 0)
-			print_clean(env[i]);
-		free(env[i]);
-	}
-	free(env);
-	return 0;
+	return print_env(pamh, "CRM_");
 }
 
 static int
@@ -347,6 +355,9 @@ main(int argc, char **argv)
 	rc = run_login(pamh, &session_open);
 	if (rc != PAM_SUCCESS) {
 		fprintf(stderr, "login failed: %s\n", pam_strerror(pamh, rc));
+		/* Why, as a front end would read it to pick its page:
+		 * CRM_STATUS=disabled|suspended|locked|expired. */
+		(void)print_env(pamh, "CRM_STATUS=");
 		ret = EXIT_REFUSED;
 		goto out;
 	}

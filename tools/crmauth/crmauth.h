@@ -68,6 +68,7 @@ int cmd_totp(struct crmauth *ca, int argc, char **argv);
 int cmd_allow(struct crmauth *ca, int argc, char **argv);
 int cmd_template(struct crmauth *ca, int argc, char **argv);
 int cmd_dept(struct crmauth *ca, int argc, char **argv);
+int cmd_switch(struct crmauth *ca, int argc, char **argv);
 
 /* ---- run state, configuration, context (run.c) ---- */
 

@@ -36,6 +36,7 @@ static const char usage_text[] =
 "            [--from T] [--until T]\n"
 "  allow del ID | allow list | allow test USER ADDR [--service S] [--tty T]\n"
 "            [--at TIME]\n"
+"  switch allow FROM TO [--trust|--reauth] | switch del ID | switch list\n"
 "  audit [--user U] [--event E] [--since TIME] | audit verify [--witness FILE]\n"
 "\n"
 "Passwords are read from standard input or asked on the terminal, never\n"
@@ -54,6 +55,7 @@ static const struct {
 	{ "allow", cmd_allow },
 	{ "template", cmd_template },
 	{ "dept", cmd_dept },
+	{ "switch", cmd_switch },
 	{ "audit", cmd_audit },
 };
 
