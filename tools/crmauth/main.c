@@ -37,6 +37,7 @@ static const char usage_text[] =
 "  allow del ID | allow list | allow test USER ADDR [--service S] [--tty T]\n"
 "            [--at TIME]\n"
 "  audit [--user U] [--event E] [--since TIME] | audit verify [--witness FILE]\n"
+"  export [--with-secrets] | import [--dry-run] FILE\n"
 "\n"
 "Passwords are read from standard input or asked on the terminal, never\n"
 "taken from the command line.  Exit status: 0 done, 1 refused or not\n"
@@ -55,6 +56,8 @@ static const struct {
 	{ "template", cmd_template },
 	{ "dept", cmd_dept },
 	{ "audit", cmd_audit },
+	{ "export", cmd_backup },
+	{ "import", cmd_backup },
 };
 
 /*
