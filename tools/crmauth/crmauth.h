@@ -72,6 +72,7 @@ int cmd_template(struct crmauth *ca, int argc, char **argv);
 int cmd_dept(struct crmauth *ca, int argc, char **argv);
 /* export and import (backup.c): argv[0] says which. */
 int cmd_backup(struct crmauth *ca, int argc, char **argv);
+int cmd_review(struct crmauth *ca, int argc, char **argv);
 
 /* ---- run state, configuration, context (run.c) ---- */
 
