@@ -358,6 +358,8 @@ static const struct bad_doc bad_docs[] = {
 	  "/switch_rules/0/mode: not one of the known values" },
 	{ HEAD "\"access_rules\": [\"allow * 10.0.0.0/33\"]}",
 	  "/access_rules/0: bad access rule" },
+	{ HEAD "\"access_rules\": [\"allow * * service=\\\"crm\\\"\"]}",
+	  "/access_rules/0: access rule not in canonical form" },
 	{ HEAD "\"users\": [{\"name\": \"bob\", \"status\": \"active\", "
 	  "\"created\": \"2026-01-01T00:00:00.000Z\", "
 	  "\"password_hash\": \"$y$x\"}]}",
