@@ -293,14 +293,12 @@ known_members(struct parse *p, const char *ptr, json_object *obj,
 		for (i = 0; allowed[i] != NULL; i++)
 			if (strcmp(key, allowed[i]) == 0)
 				break;
-		if (allowed[i] == NULL)
-			return fail(p, ptr, "unknown member%s%s%s",
-				    crm_valid_name(key, CRM_NAME_MAX, 0) ?
-				    " '" : "",
-				    crm_valid_name(key, CRM_NAME_MAX, 0) ?
-				    key : "",
-				    crm_valid_name(key, CRM_NAME_MAX, 0) ?
-				    "'" : "");
+		if (allowed[i] != NULL)
+			continue;
+		/* The member's name is outside input too. */
+		if (!crm_valid_name(key, CRM_NAME_MAX, 0))
+			return fail(p, ptr, "unknown member");
+		return fail(p, ptr, "unknown member '%s'", key);
 	}
 	return CRM_OK;
 }
@@ -485,7 +483,8 @@ hex_member(struct parse *p, const char *ptr, json_object *obj,
 /* An array of names (each checked as kind) into list; absent is empty. */
 static int
 names_member(struct parse *p, const char *ptr, json_object *obj,
-	     const char *key, struct crm_backup_strs *list)
+	     const char *key, enum name_kind kind,
+	     struct crm_backup_strs *list)
 {
 	char here[PTR_MAX], at[PTR_MAX];
 	json_object *arr, *val;
@@ -505,10 +504,12 @@ names_member(struct parse *p, const char *ptr, json_object *obj,
 			return fail(p, at, "expected a string");
 		s = json_object_get_string(val);
 		if ((size_t)json_object_get_string_len(val) != strlen(s) ||
-		    !crm_valid_item(s))
-			return fail(p, at, "invalid name (UTF-8, no control "
+		    !valid_as(s, kind, CRM_NAME_MAX))
+			return fail(p, at, kind == NAME_ITEM ?
+				    "invalid name (UTF-8, no control "
 				    "characters, commas, slashes, '=' or "
-				    "blanks)");
+				    "blanks)" : "invalid name (UTF-8, no "
+				    "control characters)");
 		if ((rc = crm_backup_strs_add(list, s)) != CRM_OK)
 			return rc;
 	}
@@ -704,8 +705,10 @@ parse_user(struct parse *p, const char *ptr, json_object *obj)
 	    (rc = string_member(p, ptr, obj, "login_shell", NAME_PLAIN,
 				CRM_BACKUP_SHELL_MAX, 0,
 				&u->login_shell)) != CRM_OK ||
-	    (rc = names_member(p, ptr, obj, "roles", &u->roles)) != CRM_OK ||
-	    (rc = names_member(p, ptr, obj, "links", &u->links)) != CRM_OK)
+	    (rc = names_member(p, ptr, obj, "roles", NAME_ITEM,
+			       &u->roles)) != CRM_OK ||
+	    (rc = names_member(p, ptr, obj, "links", NAME_PLAIN,
+			       &u->links)) != CRM_OK)
 		goto out;
 	if (u->login_shell != NULL &&
 	    (u->login_shell[0] != '/' || strchr(u->login_shell, ':') ||
@@ -750,9 +753,11 @@ parse_role(struct parse *p, const char *ptr, json_object *obj)
 	    (rc = crm_backup_add_role(p->b, name, (enum crm_scope)scope,
 				      &r)) != CRM_OK)
 		goto out;
-	if ((rc = names_member(p, ptr, obj, "perms", &r->perms)) != CRM_OK)
+	if ((rc = names_member(p, ptr, obj, "perms", NAME_ITEM,
+			       &r->perms)) != CRM_OK)
 		goto out;
-	rc = names_member(p, ptr, obj, "templates", &r->templates);
+	rc = names_member(p, ptr, obj, "templates", NAME_ITEM,
+			  &r->templates);
 out:
 	free(name);
 	return rc;
@@ -772,7 +777,7 @@ parse_template(struct parse *p, const char *ptr, json_object *obj)
 				&name)) != CRM_OK ||
 	    (rc = crm_backup_add_template(p->b, name, &t)) != CRM_OK)
 		goto out;
-	rc = names_member(p, ptr, obj, "perms", &t->perms);
+	rc = names_member(p, ptr, obj, "perms", NAME_ITEM, &t->perms);
 out:
 	free(name);
 	return rc;
@@ -1598,7 +1603,8 @@ write_user(const struct crm_backup *b, const struct crm_backup_user *u)
 	if (rc == CRM_OK && b->secrets) {
 		rc = put_str(obj, "password_hash", u->password_hash);
 		if (rc == CRM_OK)
-			rc = put_time(obj, "password_changed", u->password_changed_ms);
+			rc = put_time(obj, "password_changed",
+				      u->password_changed_ms);
 		if (rc == CRM_OK)
 			rc = u->totp != NULL ? put(obj, "totp",
 						   write_totp(u->totp)) :

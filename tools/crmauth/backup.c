@@ -714,8 +714,8 @@ import_users(struct crmauth *ca, struct ca_change *change)
 						 u->links.items[k]);
 			if (rc != CRM_OK) {
 				other = (long)k;
-				snprintf(ptr, sizeof(ptr), "/users/%zu/links/%ld",
-					 i, other);
+				snprintf(ptr, sizeof(ptr),
+					 "/users/%zu/links/%ld", i, other);
 				rc = import_fail(change, rc, ptr, "");
 			}
 		}

@@ -168,12 +168,6 @@ review_user_find(const struct review *r, const char *name)
 	return NULL;
 }
 
-static void
-days_text(int64_t ms, char *buf, size_t len)
-{
-	ca_time_text(ms, buf, len);
-}
-
 static int
 review_users(struct review *r)
 {
@@ -190,7 +184,7 @@ review_users(struct review *r)
 		if (u->status != CRM_USER_DISABLED &&
 		    (u->last_login_ms > 0 ? u->last_login_ms < inactive_before
 					  : u->created_ms < inactive_before)) {
-			days_text(u->last_login_ms > 0 ? u->last_login_ms :
+			ca_time_text(u->last_login_ms > 0 ? u->last_login_ms :
 				  u->created_ms, when, sizeof(when));
 			rc = finding(r, "inactive", u->name, "%s %s (more than "
 				     "%ld days)", u->last_login_ms > 0 ?
@@ -211,7 +205,7 @@ review_users(struct review *r)
 		if (rc == CRM_OK && r->max_age_days > 0 && u->has_password &&
 		    u->password_changed_ms < r->now_ms - r->max_age_days *
 		    DAY_MS) {
-			days_text(u->password_changed_ms, when, sizeof(when));
+			ca_time_text(u->password_changed_ms, when, sizeof(when));
 			rc = finding(r, "password_max_age", u->name,
 				     "password set %s (more than %ld days)",
 				     when, r->max_age_days);
@@ -237,15 +231,16 @@ review_switch(void *arg, const struct crm_switch_rule *rule)
 	snprintf(id, sizeof(id), "%lld", (long long)rule->id);
 	if (rule->to_kind == CRM_SWITCH_ROLE &&
 	    strcmp(rule->to_name, ADMIN_ROLE) == 0)
-		return finding(r, "trust_reaches_admin", id, "switch rule %s:%s "
-			       "-> role:%s --trust",
+		return finding(r, "trust_reaches_admin", id,
+			       "switch rule %s:%s -> role:%s --trust",
 			       rule->from_kind == CRM_SWITCH_USER ? "user" :
 			       "role", rule->from_name, ADMIN_ROLE);
 	if (rule->to_kind == CRM_SWITCH_USER &&
 	    (target = review_user_find(r, rule->to_name)) != NULL &&
 	    target->admin)
-		return finding(r, "trust_reaches_admin", id, "switch rule %s:%s "
-			       "-> user:%s --trust (holds role %s)",
+		return finding(r, "trust_reaches_admin", id,
+			       "switch rule %s:%s -> user:%s --trust "
+			       "(holds role %s)",
 			       rule->from_kind == CRM_SWITCH_USER ? "user" :
 			       "role", rule->from_name, rule->to_name,
 			       ADMIN_ROLE);
