@@ -189,6 +189,24 @@ open_seed(const struct crm_key *key, const struct crm_totp *t,
 			  seed, *len);
 }
 
+int
+crm_totp_rebind(const struct crm_key *key, int64_t from_id,
+		struct crm_totp *t)
+{
+	unsigned char seed[CRM_TOTP_SECRET_MAX];
+	struct crm_totp from = *t;
+	size_t len = 0;
+	int rc;
+
+	from.user_id = from_id;
+	rc = open_seed(key, &from, seed, &len);
+	if (rc == CRM_OK && from_id != t->user_id)
+		rc = seal_seed(key, t->user_id, seed, len, t);
+	crm_cleanse(seed, sizeof(seed));
+	crm_cleanse(&from, sizeof(from));
+	return rc;
+}
+
 /*
  * The step of the window whose code equals code, newest first when two
  * do; -1 when none.  Every step's code is made and compared.

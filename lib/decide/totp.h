@@ -102,6 +102,14 @@ int crm_totp_import_seed(struct crm_ctx *ctx, const char *user,
 			 enum crm_totp_algorithm algorithm, unsigned int digits,
 			 unsigned int period, int confirmed,
 			 const char *const *recovery, size_t recovery_count);
+/*
+ * A sealed seed from a backup, sealed for user from_id, made the seed of
+ * t->user_id: opened under key (CRM_ECRYPTO: sealed under another key or
+ * changed), and sealed anew when the id differs.  t->sealed and
+ * t->sealed_len in and out.
+ */
+int crm_totp_rebind(const struct crm_key *key, int64_t from_id,
+		    struct crm_totp *t);
 /* New recovery codes for an enrolled user, replacing the old ones. */
 int crm_totp_new_recovery(struct crm_ctx *ctx, const char *user,
 			  struct crm_totp_reveal *reveal);

@@ -232,6 +232,7 @@ enum stmt_id {
 	ST_SWITCH_LIST, ST_SWITCH_FROM, ST_USER_PERMS, ST_USER_SCOPE,
 	ST_TOTP_GET, ST_TOTP_PUT, ST_TOTP_DEL, ST_TOTP_CONFIRM, ST_TOTP_STEP,
 	ST_RECOVERY_ADD, ST_RECOVERY_CLEAR, ST_RECOVERY_USE, ST_RECOVERY_COUNT,
+	ST_RECOVERY_LIST,
 	ST_GRACE_GET, ST_GRACE_SET,
 	ST_ACCESS_ADD, ST_ACCESS_WHERE_ADD, ST_ACCESS_PLEN_ADD, ST_ACCESS_DEL,
 	ST_ACCESS_PLEN_PRUNE, ST_ACCESS_LIST, ST_ACCESS_PLENS, ST_ACCESS_PROBE,
@@ -469,6 +470,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_RECOVERY_COUNT] =
 		"SELECT coalesce(sum(used = 0), 0), coalesce(sum(used <> 0), 0)"
 		" FROM totp_recovery WHERE user_id = ?1",
+	[ST_RECOVERY_LIST] =
+		"SELECT code, used FROM totp_recovery WHERE user_id = ?1"
+		" ORDER BY code",
 	[ST_GRACE_GET] = "SELECT since FROM totp_grace WHERE user_id = ?1",
 	[ST_GRACE_SET] =
 		"INSERT OR REPLACE INTO totp_grace (user_id, since) VALUES (?1, ?2)",
@@ -2203,6 +2207,36 @@ crm_store_recovery_count(struct crm_store *s, int64_t user_id,
 	} else {
 		rc = map_rc(s, rc);
 	}
+	done(st);
+	return rc;
+}
+
+int
+crm_store_recovery_list(struct crm_store *s, int64_t user_id,
+			crm_recovery_cb cb, void *arg)
+{
+	sqlite3_stmt *st = NULL;
+	const void *code;
+	int rc = stmt(s, ST_RECOVERY_LIST, &st), cbrc;
+
+	if (rc != CRM_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, user_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		code = sqlite3_column_blob(st, 0);
+		if (code == NULL ||
+		    sqlite3_column_bytes(st, 0) != CRM_MAC_LEN) {
+			done(st);
+			return CRM_EDB;
+		}
+		cbrc = cb(arg, code, sqlite3_column_int64(st, 1));
+		if (cbrc != 0) {
+			done(st);
+			return cbrc > 0 && cbrc <= CRM_ECRYPTO ? cbrc
+							 : CRM_INVALID;
+		}
+	}
+	rc = rc == SQLITE_DONE ? CRM_OK : map_rc(s, rc);
 	done(st);
 	return rc;
 }

@@ -412,6 +412,13 @@ int crm_store_recovery_use(struct crm_store *store, int64_t user_id,
 			   int64_t now_ms);
 int crm_store_recovery_count(struct crm_store *store, int64_t user_id,
 			     int64_t *unused, int64_t *used);
+/* Every recovery code of the user as kept (its keyed hash) and when it
+ * was used (0: unused), in the order of the hashes: for a backup. */
+typedef int (*crm_recovery_cb)(void *arg,
+			       const unsigned char mac[CRM_MAC_LEN],
+			       int64_t used_ms);
+int crm_store_recovery_list(struct crm_store *store, int64_t user_id,
+			    crm_recovery_cb cb, void *arg);
 
 /* When a user who must have TOTP was first asked to enrol at login
  * (enroll_grace counts from there); CRM_NOTFOUND when never. */

@@ -120,10 +120,11 @@ child_env(char *const *extra)
 }
 
 static int
-run_child_env(const char *const *argv, char *const *extra,
-	      const char *stdin_text, char *out, size_t outlen)
+run_child_full(const char *const *argv, char *const *extra,
+	       const char *stdin_text, char *out, size_t outlen,
+	       const char *err_path)
 {
-	int in_pipe[2], out_pipe[2], status;
+	int in_pipe[2], out_pipe[2], status, err_fd;
 	char **env = child_env(extra);
 	size_t got = 0;
 	pid_t pid;
@@ -135,6 +136,13 @@ run_child_env(const char *const *argv, char *const *extra,
 	if (pid == 0) {
 		dup2(in_pipe[0], 0);
 		dup2(out_pipe[1], 1);
+		if (err_path != NULL) {
+			err_fd = open(err_path, O_WRONLY | O_CREAT | O_TRUNC,
+				      0600);
+			if (err_fd < 0 || dup2(err_fd, 2) < 0)
+				_exit(127);
+			close(err_fd);
+		}
 		close(in_pipe[0]);
 		close(in_pipe[1]);
 		close(out_pipe[0]);
@@ -171,6 +179,13 @@ run_child_env(const char *const *argv, char *const *extra,
 	while (waitpid(pid, &status, 0) < 0)
 		assert_int_equal(errno, EINTR);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int
+run_child_env(const char *const *argv, char *const *extra,
+	      const char *stdin_text, char *out, size_t outlen)
+{
+	return run_child_full(argv, extra, stdin_text, out, outlen, NULL);
 }
 
 static int
@@ -232,6 +247,39 @@ fx_crmauth(struct fixture *fx, const char *stdin_text, char *out,
 	va_end(ap);
 	argv[n] = NULL;
 	return run_child(argv, stdin_text, out, outlen);
+}
+
+int
+fx_crmauth_err(struct fixture *fx, const char *stdin_text, char *out,
+	       size_t outlen, char *err, size_t errlen, ...)
+{
+	char err_path[PATH_MAX];
+	const char *argv[32];
+	size_t n = 0, got;
+	const char *arg;
+	va_list ap;
+	FILE *f;
+	int rc;
+
+	snprintf(err_path, sizeof(err_path), "%s/crmauth.stderr", fx->work);
+	argv[n++] = fx->crmauth;
+	argv[n++] = "--conf";
+	argv[n++] = fx->conf;
+	va_start(ap, errlen);
+	while ((arg = va_arg(ap, const char *)) != NULL && n < 31)
+		argv[n++] = arg;
+	va_end(ap);
+	argv[n] = NULL;
+	rc = run_child_full(argv, NULL, stdin_text, out, outlen, err_path);
+	f = fopen(err_path, "r");
+	assert_non_null(f);
+	got = fread(err, 1, errlen - 1, f);
+	err[got] = '\0';
+	fclose(f);
+	unlink(err_path);
+	/* What the test did not ask for still shows in its log. */
+	fputs(err, stderr);
+	return rc;
 }
 
 void

@@ -39,6 +39,12 @@ void fx_write_conf(struct fixture *fx, const char *conf_extra);
 int fx_crmauth(struct fixture *fx, const char *stdin_text, char *out,
 	       size_t outlen, ...) __attribute__((sentinel));
 
+/* fx_crmauth, and its standard error into err (errlen bytes with the
+ * NUL; also copied to the test's own stderr). */
+int fx_crmauth_err(struct fixture *fx, const char *stdin_text, char *out,
+		   size_t outlen, char *err, size_t errlen, ...)
+	__attribute__((sentinel));
+
 /*
  * Run PROG ARGS... (NULL-terminated) under pam_wrapper with the test's
  * service directory: only for a program under test that calls pam_start

@@ -40,14 +40,15 @@ mkdir -p "$out/obj" "$out/corpus" "$out/artifacts" || exit 2
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 cflags="-g -O1 -fno-omit-frame-pointer $san -I$srcdir/lib -I$builddir \
 	-DCRM_SYSCONFDIR=\"/nonexistent\" -DCRM_LOCALSTATEDIR=\"/nonexistent\" \
-	$(pkg-config --cflags sqlite3 libcrypto inih libcrypt liboath libqrencode)"
-libs=$(pkg-config --libs sqlite3 libcrypto inih libcrypt liboath libqrencode)
+	$(pkg-config --cflags sqlite3 libcrypto inih libcrypt liboath libqrencode json-c)"
+libs=$(pkg-config --libs sqlite3 libcrypto inih libcrypt liboath libqrencode json-c)
 
 # lib/ once, instrumented for coverage but without libFuzzer's main.  Of
 # the tools' lib/cli/, only the parsers: the rest reads a terminal.
 objs=
 for src in "$srcdir"/lib/core/*.c "$srcdir"/lib/store/*.c \
-	   "$srcdir"/lib/decide/*.c "$srcdir"/lib/cli/totp_import.c; do
+	   "$srcdir"/lib/decide/*.c "$srcdir"/lib/cli/totp_import.c \
+	   "$srcdir"/lib/cli/backup.c; do
 	obj=$out/obj/$(basename "$(dirname "$src")")_$(basename "$src" .c).o
 	if [ ! -e "$obj" ] || [ "$src" -nt "$obj" ]; then
 		# shellcheck disable=SC2086

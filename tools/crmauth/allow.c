@@ -58,25 +58,25 @@ check_hours_and_zone(const struct crm_rule *r, char *err, size_t errlen)
 	return rc;
 }
 
-static int
-add_apply(struct crmauth *ca, struct ca_change *change)
+int
+ca_rule_store(struct crmauth *ca, const struct crm_rule *rule,
+	      const char *line, int64_t *id)
 {
 	static const enum crm_access_subject subjects[] = {
 		[CRM_SUBJECT_ANY] = CRM_ACCESS_SUBJECT_ANY,
 		[CRM_SUBJECT_USER] = CRM_ACCESS_SUBJECT_USER,
 		[CRM_SUBJECT_ROLE] = CRM_ACCESS_SUBJECT_ROLE,
 	};
-	struct add *a = change->arg;
 	struct crm_access_key *keys;
 	const struct crm_where *w;
 	size_t i;
 	int rc;
 
-	keys = calloc(a->rule.nwheres, sizeof(*keys));
+	keys = calloc(rule->nwheres, sizeof(*keys));
 	if (keys == NULL)
 		return CRM_ENOMEM;
-	for (i = 0; i < a->rule.nwheres; i++) {
-		w = &a->rule.wheres[i];
+	for (i = 0; i < rule->nwheres; i++) {
+		w = &rule->wheres[i];
 		switch (w->kind) {
 		case CRM_WHERE_NET:
 			keys[i].kind = CRM_ACCESS_NET;
@@ -96,11 +96,35 @@ add_apply(struct crmauth *ca, struct ca_change *change)
 			break;
 		}
 	}
-	rc = crm_store_access_add(ca->ctx->store, a->line,
-				  subjects[a->rule.subject_kind],
-				  a->rule.subject, keys, a->rule.nwheres,
-				  &a->id);
+	rc = crm_store_access_add(ca->ctx->store, line,
+				  subjects[rule->subject_kind], rule->subject,
+				  keys, rule->nwheres, id);
 	free(keys);
+	return rc;
+}
+
+int
+ca_rule_read(const char *text, struct crm_rule *rule, char *line,
+	     size_t len, char *err, size_t errlen)
+{
+	int rc;
+
+	err[0] = '\0';
+	rc = crm_rule_parse(text, crm_now_ms(), rule, err, errlen);
+	if (rc == CRM_OK)
+		rc = check_hours_and_zone(rule, err, errlen);
+	if (rc == CRM_OK)
+		rc = crm_rule_format(rule, line, len);
+	return rc;
+}
+
+static int
+add_apply(struct crmauth *ca, struct ca_change *change)
+{
+	struct add *a = change->arg;
+	int rc;
+
+	rc = ca_rule_store(ca, &a->rule, a->line, &a->id);
 	if (rc == CRM_OK)
 		ca_detail(change->detail, sizeof(change->detail),
 			  "rule %lld: %s", (long long)a->id, a->line);
@@ -185,12 +209,8 @@ allow_add(struct crmauth *ca, int argc, char **argv)
 	a = calloc(1, sizeof(*a));
 	if (a == NULL)
 		return ca_fail(ca, CRM_ENOMEM, "allow add");
-	err[0] = '\0';
-	rc = crm_rule_parse(text, crm_now_ms(), &a->rule, err, sizeof(err));
-	if (rc == CRM_OK)
-		rc = check_hours_and_zone(&a->rule, err, sizeof(err));
-	if (rc == CRM_OK)
-		rc = crm_rule_format(&a->rule, a->line, sizeof(a->line));
+	rc = ca_rule_read(text, &a->rule, a->line, sizeof(a->line), err,
+			  sizeof(err));
 	if (rc != CRM_OK) {
 		ca_warn("allow add: %s; nothing changed",
 			err[0] != '\0' ? err : crm_strerror(rc));

@@ -216,6 +216,7 @@ ca_change(struct crmauth *ca, struct ca_change *change)
 	else
 		ca_done(ca, change->event, change->name, "%s",
 			change->done_text);
+	ca_notify(ca, change);
 	ret = CA_EXIT_OK;
 out:
 	ca_abort(ca);

@@ -35,6 +35,8 @@ struct crmauth_opts {
 	struct crm_range uid_range;	/* uids of accounts with a shell */
 	char extrausers_dir[PATH_MAX];	/* libnss-extrausers' files */
 	char home_base[PATH_MAX];	/* their home: home_base/NAME */
+	char notify_command[PATH_MAX];	/* "" none; run after changes */
+	unsigned long notify_timeout_ms; /* then it is killed */
 };
 
 /* Paths given on the command line: the highest layer of precedence. */
@@ -69,6 +71,9 @@ int cmd_allow(struct crmauth *ca, int argc, char **argv);
 int cmd_template(struct crmauth *ca, int argc, char **argv);
 int cmd_dept(struct crmauth *ca, int argc, char **argv);
 int cmd_switch(struct crmauth *ca, int argc, char **argv);
+/* export and import (backup.c): argv[0] says which. */
+int cmd_backup(struct crmauth *ca, int argc, char **argv);
+int cmd_review(struct crmauth *ca, int argc, char **argv);
 
 /* ---- run state, configuration, context (run.c) ---- */
 
@@ -201,6 +206,26 @@ struct ca_change {
 
 int ca_change(struct crmauth *ca, struct ca_change *change);
 
+/* ---- access rules (allow.c) ---- */
+
+struct crm_rule;
+/* A rule line as allow add takes it: parsed (relative times from now),
+ * its hours and zone readable here, and its canonical spelling into line.
+ * CRM_INVALID with the reason in err. */
+int ca_rule_read(const char *text, struct crm_rule *rule, char *line,
+		 size_t len, char *err, size_t errlen);
+/* Inside a write transaction: append rule (line its canonical spelling)
+ * with its index keys, last in match order; *id its id. */
+int ca_rule_store(struct crmauth *ca, const struct crm_rule *rule,
+		  const char *line, int64_t *id);
+
+/* ---- notify_command (notify.c) ---- */
+
+/* After change was committed: run notify_command, when set and the
+ * event is one that notifies, with the change as JSON on its standard
+ * input.  Its failure is a warning, never an error of the change. */
+void ca_notify(struct crmauth *ca, const struct ca_change *change);
+
 /* ---- CRM accounts in NSS (extrausers.c) ---- */
 
 /* Whether name may be a login name; reported when not. */
@@ -213,6 +238,11 @@ int ca_login_shell_ok(const char *shell);
  * change->reported set. */
 int ca_login_set(struct crmauth *ca, struct ca_change *change,
 		 const char *shell);
+/* Inside a write transaction: give name the uid and login shell of a
+ * backup (shell may be NULL), checked as ca_login_set checks a new one,
+ * and keep uid from being handed out again.  Reported. */
+int ca_login_restore(struct crmauth *ca, const char *name, int64_t uid,
+		     const char *shell);
 /* Inside a transaction: rewrite extrausers_dir's passwd and group from
  * the database.  Reported. */
 int ca_extrausers_sync(struct crmauth *ca);

@@ -236,6 +236,43 @@ ca_login_set(struct crmauth *ca, struct ca_change *change, const char *shell)
 	return crm_store_user_set_login(ca->ctx->store, name, uid, shell);
 }
 
+int
+ca_login_restore(struct crmauth *ca, const char *name, int64_t uid,
+		 const char *shell)
+{
+	const struct passwd *pw;
+	int64_t next;
+	int rc;
+
+	if (shell != NULL) {
+		if (ca_login_name_ok(name) != CRM_OK ||
+		    ca_login_shell_ok(shell) != CRM_OK)
+			return CRM_INVALID;
+		if ((rc = name_conflict(name, uid)) != CRM_OK)
+			return rc;
+	}
+	/* The machine may still list the account from before the loss
+	 * (its own line: same name); any other holder of the uid would
+	 * share files with it. */
+	pw = getpwuid((uid_t)uid);
+	if (pw != NULL && strcmp(pw->pw_name, name) != 0) {
+		ca_warn("user %s: uid %lld belongs to the system's account "
+			"%s", name, (long long)uid, pw->pw_name);
+		return CRM_EXISTS;
+	}
+	if ((rc = crm_store_user_set_login(ca->ctx->store, name, uid,
+					   shell)) != CRM_OK) {
+		ca_error(ca, rc, "user %s: uid %lld", name, (long long)uid);
+		return rc;
+	}
+	/* Never hand out again what the restored accounts hold. */
+	if ((rc = uid_next_get(ca, &next)) == CRM_OK && uid >= next)
+		rc = uid_next_set(ca, uid + 1);
+	if (rc != CRM_OK)
+		ca_error(ca, rc, "user %s: uid %lld", name, (long long)uid);
+	return rc;
+}
+
 /* ---- the files ---- */
 
 static void

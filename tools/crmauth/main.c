@@ -38,6 +38,8 @@ static const char usage_text[] =
 "            [--at TIME]\n"
 "  switch allow FROM TO [--trust|--reauth] | switch del ID | switch list\n"
 "  audit [--user U] [--event E] [--since TIME] | audit verify [--witness FILE]\n"
+"  export [--with-secrets] | import [--dry-run] FILE\n"
+"  review [--inactive-days N] [--max-age-days N]\n"
 "\n"
 "Passwords are read from standard input or asked on the terminal, never\n"
 "taken from the command line.  Exit status: 0 done, 1 refused or not\n"
@@ -57,6 +59,9 @@ static const struct {
 	{ "dept", cmd_dept },
 	{ "switch", cmd_switch },
 	{ "audit", cmd_audit },
+	{ "export", cmd_backup },
+	{ "import", cmd_backup },
+	{ "review", cmd_review },
 };
 
 /*

@@ -37,6 +37,11 @@ static const struct crm_option crmauth_options[] = {
 	  offsetof(struct crmauth_opts, extrausers_dir), 0, 0, NULL, 0 },
 	{ "home_base", CRM_OPT_PATH, offsetof(struct crmauth_opts, home_base),
 	  0, 0, NULL, 0 },
+	{ "notify_command", CRM_OPT_PATH,
+	  offsetof(struct crmauth_opts, notify_command), 0, 0, NULL, 0 },
+	{ "notify_timeout", CRM_OPT_DURATION_MS,
+	  offsetof(struct crmauth_opts, notify_timeout_ms), 100, 60000, NULL,
+	  0 },
 };
 
 static void
@@ -48,6 +53,8 @@ crmauth_defaults(struct crmauth_opts *opts)
 	snprintf(opts->extrausers_dir, sizeof(opts->extrausers_dir), "%s",
 		 "/var/lib/extrausers");
 	snprintf(opts->home_base, sizeof(opts->home_base), "%s", "/home");
+	opts->notify_command[0] = '\0';
+	opts->notify_timeout_ms = 5000;
 }
 
 /* ---- run state ---- */
