@@ -232,6 +232,23 @@ step "The session now on alice was switched from bob: back to bob, no rule neede
 try_switch alice bob
 admin audit --event switch_ok
 
+step "The roles, their permissions and the switch rules, exported for a backup (no secrets)"
+show "crmauth export > backup.json    # the \"roles\" and \"switch_rules\" parts:"
+"$crmauth" --conf "$conf" export > "$work/backup.json"
+sed -n '/^  "roles": \[/,/^  \],/p; /^  "switch_rules": \[/,/^  \],/p' \
+	"$work/backup.json"
+# Restored into a new database (its own key: without secrets nothing in
+# the document is bound to a key), then exported again.
+printf '[global]\ndb = %s/restored.db\nkeyfile = %s/restored.key\n[crmauth]\nextrausers_dir = %s/restored-extrausers\n' \
+	"$work" "$work" "$work" > "$work/restored.conf"
+mkdir "$work/restored-extrausers"
+show "crmauth --conf restored.conf init && crmauth --conf restored.conf import backup.json"
+"$crmauth" --conf "$work/restored.conf" init >/dev/null
+"$crmauth" --conf "$work/restored.conf" import "$work/backup.json"
+show "crmauth --conf restored.conf export | cmp - backup.json && echo identical"
+"$crmauth" --conf "$work/restored.conf" export | cmp - "$work/backup.json" &&
+	echo identical
+
 step "The audit trail, and its HMAC chain"
 admin audit
 admin audit verify
