@@ -643,6 +643,25 @@ def kiosk_login_through_crm_login(env):
                                                 proc.stderr))
 
 
+def suspended_account_refused_until_enabled(env):
+    """A suspended account stays in NSS (its suspension ends by itself):
+    pam_crm_role in pam.d/sshd-crm's account group refuses it after the
+    right password and code (sshd shows no account-phase message on a
+    refusal: the audit row says why)."""
+    env.run_crmauth("user", "suspend", USER, "--until", "+1h")
+    before = audit_ids(env)
+    expect_refusal(env, password_and_code(env, PASSWORD),
+                   what="right password and code, suspended")
+    rows = new_audit_rows(env, before)
+    if not any(r["module"] == "pam_crm_role" and
+               r["event"] == "status_denied" for r in rows):
+        raise Failure("the suspended account's refusal is not audited as "
+                      "status_denied: %r" % rows)
+    env.run_crmauth("user", "enable", USER)
+    expect_login(env, password_and_code(env, PASSWORD),
+                 what="right password and code after enable")
+
+
 def invalid_user_in_sshd_log(env, since):
     with open(env.sshd_log, errors="replace") as f:
         f.seek(since)
@@ -686,6 +705,7 @@ CASES = [
     trusted_network_skips_the_code,
     access_rule_refuses_another_address,
     kiosk_login_through_crm_login,
+    suspended_account_refused_until_enabled,
     disabled_account_refused_until_enabled,
     deleted_account_refused,
 ]
