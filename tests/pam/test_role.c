@@ -912,12 +912,83 @@ crm_login_switch_from(void **state)
 	assert_non_null(strstr(out, "CRM_STATUS=disabled"));
 }
 
+/* What a front end built on crm-login shows: the identity of a sales
+ * user, a department manager and an admin, and CRM_STATUS for each
+ * refusal (disabled, suspended, locked). */
+static void
+crm_login_shows_the_identity_and_each_status(void **state)
+{
+	const char *crm_login = getenv("CRM_TEST_CRM_LOGIN");
+	char out[8192];
+	int i;
+
+	assert_non_null(crm_login);
+	assert_int_equal(CA("dept", "add", "sales"), 0);
+	assert_int_equal(CA("dept", "add", "east", "--parent", "sales"), 0);
+	assert_int_equal(CA("role", "add", "sales", "--scope", "own",
+			    "--perm", "lead.read"), 0);
+	assert_int_equal(CA("role", "add", "manager", "--scope", "department",
+			    "--perm", "report.read"), 0);
+	assert_int_equal(CA("role", "add", "admin", "--scope", "company",
+			    "--perm", "user.admin"), 0);
+	assert_int_equal(fx_crmauth(&fx, PW "\n", NULL, 0, "user", "add",
+				    "sam", "--dept", "east", "--role", "sales",
+				    "--password-stdin", NULL), 0);
+	assert_int_equal(fx_crmauth(&fx, PW "\n", NULL, 0, "user", "add",
+				    "mia", "--dept", "east", "--role",
+				    "manager", "--role", "sales",
+				    "--password-stdin", NULL), 0);
+	assert_int_equal(fx_crmauth(&fx, PW "\n", NULL, 0, "user", "add",
+				    "ada", "--dept", "sales", "--role", "admin",
+				    "--password-stdin", NULL), 0);
+
+	assert_int_equal(fx_run_wrapped(PW "\n", out, sizeof(out), crm_login,
+					"--stdin", "sam", NULL), 0);
+	assert_non_null(strstr(out, "CRM_ROLES=sales\n"));
+	assert_non_null(strstr(out, "CRM_DATA_SCOPE=own\n"));
+	assert_non_null(strstr(out, "CRM_DEPARTMENT=sales/east\n"));
+	assert_non_null(strstr(out, "CRM_PERMISSIONS=lead.read\n"));
+	assert_int_equal(fx_run_wrapped(PW "\n", out, sizeof(out), crm_login,
+					"--stdin", "mia", NULL), 0);
+	assert_non_null(strstr(out, "CRM_ROLES=manager,sales\n"));
+	assert_non_null(strstr(out, "CRM_DATA_SCOPE=department\n"));
+	assert_non_null(strstr(out, "CRM_DEPARTMENT=sales/east\n"));
+	assert_non_null(strstr(out, "CRM_PERMISSIONS=lead.read,report.read\n"));
+	assert_int_equal(fx_run_wrapped(PW "\n", out, sizeof(out), crm_login,
+					"--stdin", "ada", NULL), 0);
+	assert_non_null(strstr(out, "CRM_ROLES=admin\n"));
+	assert_non_null(strstr(out, "CRM_DATA_SCOPE=company\n"));
+	assert_non_null(strstr(out, "CRM_DEPARTMENT=sales\n"));
+	assert_non_null(strstr(out, "CRM_PERMISSIONS=user.admin\n"));
+	assert_null(strstr(out, "CRM_STATUS"));
+
+	assert_int_equal(CA("user", "disable", "sam"), 0);
+	assert_int_equal(fx_run_wrapped(PW "\n", out, sizeof(out), crm_login,
+					"--stdin", "sam", NULL), 1);
+	assert_non_null(strstr(out, "CRM_STATUS=disabled"));
+	/* Absolute: crmauth runs on the real clock, crm-login on the test's. */
+	assert_int_equal(CA("user", "suspend", "mia", "--until",
+			    "2099-01-01T00:00:00Z"), 0);
+	assert_int_equal(fx_run_wrapped(PW "\n", out, sizeof(out), crm_login,
+					"--stdin", "mia", NULL), 1);
+	assert_non_null(strstr(out, "CRM_STATUS=suspended"));
+	/* deny = 3 wrong passwords lock ada. */
+	for (i = 0; i < 3; i++)
+		assert_int_equal(fx_run_wrapped("wrong-Pass-word-9\n", out,
+						sizeof(out), crm_login,
+						"--stdin", "ada", NULL), 1);
+	assert_int_equal(fx_run_wrapped(PW "\n", out, sizeof(out), crm_login,
+					"--stdin", "ada", NULL), 1);
+	assert_non_null(strstr(out, "CRM_STATUS=locked"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 		T(status_disabled_suspended_and_a_suspension_that_ends),
+		T(crm_login_shows_the_identity_and_each_status),
 		T(a_locked_account_exports_crm_status_locked),
 		T(unknown_users_are_refused_or_ignored),
 		T(require_role_restricts_a_service),
