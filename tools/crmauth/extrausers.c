@@ -446,7 +446,10 @@ ca_extrausers_sync(struct crmauth *ca)
 			errno != 0 ? strerror(errno) : "not a directory");
 		goto out;
 	}
-	qsort(e.items, e.count, sizeof(*e.items), by_uid);
+	/* No accounts left (the last one deleted): empty files, and no
+	 * qsort of a NULL array. */
+	if (e.count > 0)
+		qsort(e.items, e.count, sizeof(*e.items), by_uid);
 	rc = write_temp(ca, &e, "group", 0, tmp_group, sizeof(tmp_group));
 	if (rc == CRM_OK)
 		rc = write_temp(ca, &e, "passwd", 1, tmp_passwd,
