@@ -25,6 +25,7 @@
 #include <openssl/evp.h>
 
 #include "core/breached.h"
+#include "core/encode.h"
 
 #define HEX_LEN		(2 * CRM_SHA1_LEN)
 /* ":" and a count: the published lists stay below ten digits. */
@@ -101,18 +102,6 @@ crm_breached_close(struct crm_breached *list)
 	free(list);
 }
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * The line that starts at off: its hash into sha1, its count, and where
  * the next line starts.  CRM_INVALID when it is not "HEX[:COUNT]" ending
@@ -131,8 +120,8 @@ read_line(const struct crm_breached *list, size_t off,
 	if ((size_t)(end - p) < HEX_LEN)
 		return CRM_INVALID;
 	for (i = 0; i < CRM_SHA1_LEN; i++) {
-		hi = hex_value(p[2 * i]);
-		lo = hex_value(p[2 * i + 1]);
+		hi = crm_hex_digit(p[2 * i]);
+		lo = crm_hex_digit(p[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return CRM_INVALID;
 		sha1[i] = (unsigned char)(hi << 4 | lo);

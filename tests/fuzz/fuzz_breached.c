@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/breached.h"
+#include "core/encode.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -28,18 +29,6 @@ remove_file(void)
 }
 
 #define MAX_LINES 256
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* A strict linear reading: the hashes and counts of a well-formed,
  * strictly ascending file; -1 for any other. */
@@ -57,7 +46,7 @@ linear(const uint8_t *d, size_t size, unsigned char (*h)[CRM_SHA1_LEN],
 		if (n == MAX_LINES || size - off < 40)
 			return -1;
 		for (i = 0; i < CRM_SHA1_LEN; i++) {
-			int a = hexval(d[off + 2 * i]), b = hexval(d[off + 2 * i + 1]);
+			int a = crm_hex_digit(d[off + 2 * i]), b = crm_hex_digit(d[off + 2 * i + 1]);
 
 			if (a < 0 || b < 0)
 				return -1;
