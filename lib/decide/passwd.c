@@ -155,7 +155,8 @@ merge_role(void *arg, const char *role)
 	section = crm_config_find_role(m->roles, role);
 	if (section == NULL)
 		return 0;
-	/* About two pages: on the heap, as a module's stack is not ours. */
+	/* About 20 KiB (five paths): on the heap, as a module's stack is
+	 * not ours. */
 	one = malloc(sizeof(*one));
 	if (one == NULL) {
 		m->rc = CRM_ENOMEM;

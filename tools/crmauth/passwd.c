@@ -168,7 +168,7 @@ passwd_check(struct crmauth *ca, int argc, char **argv)
 	const char *name = NULL;
 	int from_stdin = 0, c, opt, rc, ret = CA_EXIT_ERROR;
 
-	/* Two PATH_MAX strings and the role sections: not on the stack. */
+	/* Seven PATH_MAX paths (options and policy): not on the stack. */
 	env = calloc(1, sizeof(*env));
 	if (env == NULL)
 		return ca_fail(ca, CRM_ENOMEM, "passwd check");
