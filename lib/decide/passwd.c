@@ -8,6 +8,7 @@
 #include "autoconfig.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/audit.h"
@@ -20,9 +21,30 @@
 #define MODULE_NAME "pam_crm_passwd"
 
 #define PAM_FIELD(name) offsetof(struct crm_passwd_pam_opts, name)
+#define POLICY(name) offsetof(struct crm_passwd_opts, policy.name)
 
 const struct crm_option crm_passwd_options[] = {
 	CRM_COMMON_OPTIONS(struct crm_passwd_opts),
+	/* The password policy, named as pwquality.conf(5) names it. */
+	{ "minlen", CRM_OPT_UINT, POLICY(minlen), 0, 1024, NULL,
+	  CRM_OPT_ROLE },
+	{ "minclass", CRM_OPT_UINT, POLICY(minclass), 0, 4, NULL,
+	  CRM_OPT_ROLE },
+	{ "maxrepeat", CRM_OPT_UINT, POLICY(maxrepeat), 0, 1024, NULL,
+	  CRM_OPT_ROLE },
+	{ "maxsequence", CRM_OPT_UINT, POLICY(maxsequence), 0, 1024, NULL,
+	  CRM_OPT_ROLE },
+	{ "maxclassrepeat", CRM_OPT_UINT, POLICY(maxclassrepeat), 0, 1024,
+	  NULL, CRM_OPT_ROLE },
+	{ "difok", CRM_OPT_UINT, POLICY(difok), 0, 1024, NULL, CRM_OPT_ROLE },
+	{ "usercheck", CRM_OPT_BOOL, POLICY(usercheck), 0, 1, NULL,
+	  CRM_OPT_ROLE },
+	{ "dictcheck", CRM_OPT_BOOL, POLICY(dictcheck), 0, 1, NULL,
+	  CRM_OPT_ROLE },
+	{ "enforce_for_root", CRM_OPT_BOOL, POLICY(enforce_for_root), 0, 1,
+	  NULL, CRM_OPT_ROLE },
+	{ "dictpath", CRM_OPT_PATH, POLICY(dictpath), 0, 0, NULL, 0 },
+	{ "breached", CRM_OPT_PATH, POLICY(breached), 0, 0, NULL, 0 },
 	{ "use_first_pass", CRM_OPT_BOOL, PAM_FIELD(use_first_pass), 0, 1,
 	  NULL, CRM_OPT_ARG_ONLY | CRM_OPT_PAM },
 	{ "try_first_pass", CRM_OPT_BOOL, PAM_FIELD(try_first_pass), 0, 1,
@@ -37,26 +59,149 @@ crm_passwd_defaults(struct crm_passwd_opts *opts,
 {
 	memset(opts, 0, sizeof(*opts));
 	crm_common_defaults(&opts->common);
+	crm_pwpolicy_defaults(&opts->policy);
 	if (pam != NULL)
 		memset(pam, 0, sizeof(*pam));
+}
+
+static void
+spec_for(struct crm_passwd_opts *opts, struct crm_passwd_pam_opts *pam,
+	 struct crm_config_spec *spec)
+{
+	memset(spec, 0, sizeof(*spec));
+	spec->section = "passwd";
+	spec->options = crm_passwd_options;
+	spec->option_count = crm_passwd_option_count;
+	spec->values = opts;
+	spec->values_size = sizeof(*opts);
+	spec->pam_values = pam;
+	spec->global_tables = crm_decide_option_tables(&spec->global_table_count);
 }
 
 int
 crm_passwd_load(struct crm_passwd_opts *opts, struct crm_passwd_pam_opts *pam,
 		int argc, const char **argv, const struct crm_log *log)
 {
-	struct crm_config_spec spec = {
-		.section = "passwd",
-		.options = crm_passwd_options,
-		.option_count = crm_passwd_option_count,
-		.values = opts,
-		.values_size = sizeof(*opts),
-		.pam_values = pam,
-	};
+	struct crm_config_spec spec;
 
-	spec.global_tables = crm_decide_option_tables(&spec.global_table_count);
+	spec_for(opts, pam, &spec);
 	return crm_config_load(&spec, crm_default_conf(), argc, argv, NULL,
 			       log);
+}
+
+int
+crm_passwd_load_roles(struct crm_passwd_opts *opts, int argc,
+		      const char **argv, struct crm_role_sections *roles,
+		      const struct crm_log *log)
+{
+	struct crm_config_spec spec;
+
+	spec_for(opts, NULL, &spec);
+	return crm_config_load(&spec, crm_default_conf(), argc, argv, roles,
+			       log);
+}
+
+/* ---- the policy in force for one user ---- */
+
+struct policy_merge {
+	const struct crm_passwd_opts *opts;
+	const struct crm_role_sections *roles;
+	struct crm_pwpolicy merged;
+	int any;
+	int rc;
+	const struct crm_log *log;
+};
+
+static unsigned long
+max_ul(unsigned long a, unsigned long b)
+{
+	return a > b ? a : b;
+}
+
+/* The stricter of two limits where 0 means no limit. */
+static unsigned long
+tighter_limit(unsigned long a, unsigned long b)
+{
+	if (a == 0 || b == 0)
+		return a == 0 ? b : a;
+	return a < b ? a : b;
+}
+
+static void
+merge_policy(struct crm_pwpolicy *into, const struct crm_pwpolicy *one)
+{
+	into->minlen = max_ul(into->minlen, one->minlen);
+	into->minclass = max_ul(into->minclass, one->minclass);
+	into->difok = max_ul(into->difok, one->difok);
+	into->maxrepeat = tighter_limit(into->maxrepeat, one->maxrepeat);
+	into->maxsequence = tighter_limit(into->maxsequence,
+					  one->maxsequence);
+	into->maxclassrepeat = tighter_limit(into->maxclassrepeat,
+					     one->maxclassrepeat);
+	into->usercheck = into->usercheck || one->usercheck;
+	into->dictcheck = into->dictcheck || one->dictcheck;
+	into->enforce_for_root = into->enforce_for_root ||
+				 one->enforce_for_root;
+}
+
+static int
+merge_role(void *arg, const char *role)
+{
+	struct policy_merge *m = arg;
+	const struct crm_role_section *section;
+	struct crm_config_spec spec;
+	struct crm_passwd_opts *one;
+
+	section = crm_config_find_role(m->roles, role);
+	if (section == NULL)
+		return 0;
+	/* About 20 KiB (five paths): on the heap, as a module's stack is
+	 * not ours. */
+	one = malloc(sizeof(*one));
+	if (one == NULL) {
+		m->rc = CRM_ENOMEM;
+		return -1;
+	}
+	*one = *m->opts;
+	spec_for(one, NULL, &spec);
+	m->rc = crm_config_apply_role(&spec, section, one, m->log);
+	if (m->rc == CRM_OK) {
+		if (!m->any)
+			m->merged = one->policy;
+		else
+			merge_policy(&m->merged, &one->policy);
+		m->any = 1;
+	}
+	free(one);
+	return m->rc == CRM_OK ? 0 : -1;
+}
+
+int
+crm_passwd_policy_for(struct crm_store *store,
+		      const struct crm_passwd_opts *opts,
+		      const struct crm_role_sections *roles,
+		      const char *user, struct crm_pwpolicy *out,
+		      const struct crm_log *log)
+{
+	struct policy_merge m;
+	int rc;
+
+	*out = opts->policy;
+	if (roles == NULL || roles->count == 0 || user == NULL)
+		return CRM_OK;
+	memset(&m, 0, sizeof(m));
+	m.opts = opts;
+	m.roles = roles;
+	m.rc = CRM_OK;
+	m.log = log;
+	rc = crm_store_user_roles(store, user, merge_role, &m);
+	if (m.rc != CRM_OK)
+		return m.rc;
+	if (rc != CRM_OK)
+		return rc;
+	if (m.any)
+		*out = m.merged;
+	return CRM_OK;
 }
 
 /*

@@ -41,7 +41,8 @@ san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 cflags="-g -O1 -fno-omit-frame-pointer $san -I$srcdir/lib -I$builddir \
 	-DCRM_SYSCONFDIR=\"/nonexistent\" -DCRM_LOCALSTATEDIR=\"/nonexistent\" \
 	$(pkg-config --cflags sqlite3 libcrypto inih libcrypt liboath libqrencode json-c)"
-libs=$(pkg-config --libs sqlite3 libcrypto inih libcrypt liboath libqrencode json-c)
+# libcrack2 has no pkg-config file (lib/core/pwpolicy.c's dictcheck).
+libs="$(pkg-config --libs sqlite3 libcrypto inih libcrypt liboath libqrencode json-c) -lcrack"
 
 # lib/ once, instrumented for coverage but without libFuzzer's main.  Of
 # the tools' lib/cli/, only the parsers: the rest reads a terminal.

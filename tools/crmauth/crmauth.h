@@ -74,6 +74,7 @@ int cmd_switch(struct crmauth *ca, int argc, char **argv);
 /* export and import (backup.c): argv[0] says which. */
 int cmd_backup(struct crmauth *ca, int argc, char **argv);
 int cmd_review(struct crmauth *ca, int argc, char **argv);
+int cmd_passwd(struct crmauth *ca, int argc, char **argv);
 
 /* ---- run state, configuration, context (run.c) ---- */
 
@@ -258,6 +259,9 @@ int ca_extrausers_sync(struct crmauth *ca);
  */
 int ca_read_password(const char *who, int from_stdin, char *buf,
 		     size_t len);
+/* One password to score, not to set: asked once on the terminal, else
+ * as ca_read_password reads it. */
+int ca_read_candidate(int from_stdin, char *buf, size_t len);
 
 /* ---- output: tables, times, JSON (output.c) ---- */
 

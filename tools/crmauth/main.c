@@ -40,6 +40,7 @@ static const char usage_text[] =
 "  audit [--user U] [--event E] [--since TIME] | audit verify [--witness FILE]\n"
 "  export [--with-secrets] | import [--dry-run] FILE\n"
 "  review [--inactive-days N] [--max-age-days N]\n"
+"  passwd check [USER] [--stdin]         score a password, store nothing\n"
 "\n"
 "Passwords are read from standard input or asked on the terminal, never\n"
 "taken from the command line.  Exit status: 0 done, 1 refused or not\n"
@@ -62,6 +63,7 @@ static const struct {
 	{ "export", cmd_backup },
 	{ "import", cmd_backup },
 	{ "review", cmd_review },
+	{ "passwd", cmd_passwd },
 };
 
 /*

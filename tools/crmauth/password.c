@@ -85,3 +85,28 @@ out:
 		crm_cleanse(buf, len);
 	return rc;
 }
+
+int
+ca_read_candidate(int from_stdin, char *buf, size_t len)
+{
+	int rc;
+
+	if (!from_stdin && isatty(STDIN_FILENO))
+		rc = ask_hidden("Password to check: ", buf, len);
+	else {
+		rc = crm_read_line(STDIN_FILENO, buf, len);
+		if (rc == CRM_NOTFOUND) {	/* nothing typed: empty */
+			buf[0] = '\0';
+			rc = CRM_OK;
+		} else if (rc != CRM_OK) {
+			password_read_error(rc, len);
+		}
+	}
+	if (rc == CRM_OK && buf[0] == '\0') {
+		ca_warn("empty password refused");
+		rc = CRM_INVALID;
+	}
+	if (rc != CRM_OK)
+		crm_cleanse(buf, len);
+	return rc;
+}
