@@ -45,7 +45,6 @@
 #include <sys/types.h>
 
 #include <errno.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -125,16 +124,6 @@ static struct {
 
 static struct sizeset sets[MAX_SIZES];
 static unsigned long delays_requested;
-
-/* xorshift64: a reproducible order (-x changes it). */
-static uint64_t
-next_random(void)
-{
-	opt.seed ^= opt.seed << 13;
-	opt.seed ^= opt.seed >> 7;
-	opt.seed ^= opt.seed << 17;
-	return opt.seed;
-}
 
 static long
 maxrss_kb(void)
@@ -225,13 +214,6 @@ checked(const struct sizeset *s, enum kind k, enum path p)
 
 /* ---- files ---- */
 
-static void
-make_dir(const char *path, mode_t mode)
-{
-	if (mkdir(path, mode) != 0 && errno != EEXIST)
-		die("mkdir %s: %s", path, strerror(errno));
-}
-
 static long long
 file_size(const char *path)
 {
@@ -240,18 +222,12 @@ file_size(const char *path)
 	return stat(path, &st) == 0 ? (long long)st.st_size : -1;
 }
 
-static int
-rm_one(const char *path, const struct stat *st, int type, struct FTW *f)
-{
-	return remove(path);
-}
-
 static void
 remove_work(void)
 {
 	if (opt.keep || opt.work[0] == '\0')
 		return;
-	if (nftw(opt.work, rm_one, 64, FTW_DEPTH | FTW_PHYS) != 0)
+	if (remove_tree(opt.work) != 0)
 		fprintf(stderr, "bench_access: could not remove %s\n",
 			opt.work);
 }
@@ -333,14 +309,12 @@ fill_crm(struct sizeset *s)
 	char key[PATH_MAX], err[2 * PATH_MAX + 256];
 	char user[32], addr[32], text[128], line[CRM_RULE_MAX];
 	struct crm_common_opts common;
-	struct crm_store *store = NULL;
-	struct crm_key *sealing = NULL;
 	struct crm_ctx *ctx = NULL;
 	struct crm_rule rule;
 	int64_t now = crm_now_ms();
 	unsigned long i;
 	double t0;
-	int rc, from = 0;
+	int rc;
 
 	join(s->db, sizeof(s->db), s->dir, "crm.db");
 	join(key, sizeof(key), s->dir, "pam_crm.key");
@@ -364,21 +338,7 @@ fill_crm(struct sizeset *s)
 
 	t0 = now_s();
 	/* As crmauth init does: a key, the schema, the key check value. */
-	if (crm_key_create(key, err, sizeof(err)) != CRM_OK)
-		die("key %s: %s", key, err);
-	rc = crm_store_open(s->db, CRM_STORE_CREATE, 10000,
-			    CRM_DURABILITY_NORMAL, &store, err, sizeof(err));
-	if (rc != CRM_OK)
-		die("%s", err);
-	if (crm_store_migrate(store, &from) != CRM_OK)
-		die("migrate %s: %s", s->db, crm_store_errmsg(store));
-	if (crm_key_load(key, &sealing, err, sizeof(err)) != CRM_OK)
-		die("%s", err);
-	rc = crm_ctx_key_record(store, sealing);
-	crm_key_free(sealing);
-	if (rc != CRM_OK)
-		die("key check %s: %s", s->db, crm_store_errmsg(store));
-	crm_store_close(store);
+	crm_store_close(create_database(s->db, key));
 
 	/* The user, then each rule as crmauth allow add stores it: parsed,
 	 * written back in its canonical spelling, one key per place. */
@@ -484,20 +444,14 @@ sanity(const struct sizeset *s)
 static void
 summarize(struct cell *c)
 {
-	double *s;
+	struct sample_stats st;
 
 	if (c->n == 0)
 		return;
-	s = malloc(c->n * sizeof(*s));
-	if (s == NULL)
-		die("out of memory");
-	memcpy(s, c->samples, c->n * sizeof(*s));
-	qsort(s, c->n, sizeof(*s), cmp_double);
-	c->median = c->n % 2 ? s[c->n / 2]
-			     : (s[c->n / 2 - 1] + s[c->n / 2]) / 2;
-	c->p90 = pct(s, c->n, 90);
-	c->p99 = pct(s, c->n, 99);
-	free(s);
+	sample_stats(c->samples, c->n, &st);
+	c->median = st.median;
+	c->p90 = st.p90;
+	c->p99 = st.p99;
 }
 
 /* ---- the measurement ---- */
@@ -547,7 +501,8 @@ measure(void)
 		slot[j] = j;
 	for (r = 0; r < rounds; r++) {
 		for (j = nslots - 1; j > 0; j--) {
-			size_t x = (size_t)(next_random() % (j + 1)), t = slot[j];
+			size_t x = (size_t)(next_random(&opt.seed) % (j + 1));
+			size_t t = slot[j];
 
 			slot[j] = slot[x];
 			slot[x] = t;

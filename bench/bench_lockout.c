@@ -35,7 +35,6 @@
 #include <sys/types.h>
 
 #include <errno.h>
-#include <ftw.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -232,26 +231,13 @@ reset_counters(const struct dbset *d, enum kind k)
 
 /* ---- files ---- */
 
-static void
-make_dir(const char *path)
-{
-	if (mkdir(path, 0755) != 0 && errno != EEXIST)
-		die("mkdir %s: %s", path, strerror(errno));
-}
-
-static int
-rm_one(const char *path, const struct stat *st, int type, struct FTW *f)
-{
-	return remove(path);
-}
-
 /* The work directory goes at exit, after die() too, unless kept. */
 static void
 remove_work(void)
 {
 	if (opt.keep || opt.work[0] == '\0')
 		return;
-	if (nftw(opt.work, rm_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
+	if (remove_tree(opt.work) != 0)
 		fprintf(stderr, "bench_lockout: could not remove %s\n",
 			opt.work);
 }
@@ -316,8 +302,8 @@ write_services(const struct dbset *d, const char *deny)
 	xfmt(flacct, sizeof(flacct), "dir=%s conf=%s", fldir, flconf);
 	xfmt(crmacct, sizeof(crmacct), "conf=%s silent", d->conf);
 
-	make_dir(d->pamd);
-	make_dir(fldir);
+	make_dir(d->pamd, 0755);
+	make_dir(fldir, 0755);
 	/* Our own (empty) faillock.conf: the host's must not matter. */
 	write_file(flconf, 0644, "# bench_lockout: options are arguments\n");
 
@@ -356,19 +342,18 @@ write_services(const struct dbset *d, const char *deny)
 static void
 populate(struct dbset *d)
 {
-	char db[PATH_MAX], key[PATH_MAX], marker[PATH_MAX], err[512];
+	char db[PATH_MAX], key[PATH_MAX], marker[PATH_MAX];
 	char name[CRM_NAME_MAX];
 	struct crm_store *store = NULL;
-	struct crm_key *sealing = NULL;
 	int64_t now = crm_now_ms();
 	unsigned long i;
 	double t0, t1, t2;
-	int rc, from = 0;
+	int rc;
 
 	join(db, sizeof(db), d->dir, "crm.db");
 	join(key, sizeof(key), d->dir, "pam_crm.key");
 	join(marker, sizeof(marker), d->dir, "populated");
-	make_dir(d->dir);
+	make_dir(d->dir, 0755);
 	write_file(d->conf, 0644,
 		   "[global]\ndb = %s\nkeyfile = %s\ndurability = %s\n\n"
 		   "[lockout]\nnodelay = yes\n", db, key, opt.durability);
@@ -388,23 +373,8 @@ populate(struct dbset *d)
 	}
 	unlink(key);
 
-	if (crm_key_create(key, err, sizeof(err)) != CRM_OK)
-		die("key %s: %s", key, err);
-	rc = crm_store_open(db, CRM_STORE_CREATE, 10000,
-			    CRM_DURABILITY_NORMAL, &store, err,
-			    sizeof(err));
-	if (rc != CRM_OK)
-		die("%s", err);
-	rc = crm_store_migrate(store, &from);
-	if (rc != CRM_OK)
-		die("migrate %s: %s", db, crm_store_errmsg(store));
-	/* As crmauth init does: modules refuse a database without it. */
-	if (crm_key_load(key, &sealing, err, sizeof(err)) != CRM_OK)
-		die("%s", err);
-	rc = crm_ctx_key_record(store, sealing);
-	crm_key_free(sealing);
-	if (rc != CRM_OK)
-		die("key check %s: %s", db, crm_store_errmsg(store));
+	/* As crmauth init does: a key, the schema, the key check value. */
+	store = create_database(db, key);
 
 	t0 = now_s();
 	rc = crm_store_begin(store, CRM_TXN_WRITE);
@@ -448,8 +418,7 @@ sanity(void)
 	join(s.dir, sizeof(s.dir), opt.work, "sanity");
 	join(s.pamd, sizeof(s.pamd), s.dir, "pam.d");
 	join(s.conf, sizeof(s.conf), s.dir, "pam_crm.conf");
-	if (access(s.dir, F_OK) == 0 && nftw(s.dir, rm_one, 16,
-					     FTW_DEPTH | FTW_PHYS) != 0)
+	if (access(s.dir, F_OK) == 0 && remove_tree(s.dir) != 0)
 		die("cannot clear %s", s.dir);
 	populate(&s);
 	write_services(&s, "2");
@@ -482,34 +451,18 @@ sanity(void)
 static void
 summarize(struct cell *c)
 {
-	double *s;
+	struct sample_stats st;
 
 	if (c->n == 0)
 		return;
-	s = malloc(c->n * sizeof(*s));
-	if (s == NULL)
-		die("out of memory");
-	memcpy(s, c->samples, c->n * sizeof(*s));
-	qsort(s, c->n, sizeof(*s), cmp_double);
-	c->min = s[0];
-	c->median = c->n % 2 ? s[c->n / 2]
-			     : (s[c->n / 2 - 1] + s[c->n / 2]) / 2;
-	c->p90 = pct(s, c->n, 90);
-	c->p99 = pct(s, c->n, 99);
-	free(s);
+	sample_stats(c->samples, c->n, &st);
+	c->min = st.min;
+	c->median = st.median;
+	c->p90 = st.p90;
+	c->p99 = st.p99;
 }
 
 /* ---- the measurement ---- */
-
-/* xorshift64: a fixed, reproducible order (-x changes the seed). */
-static uint64_t
-next_random(void)
-{
-	opt.seed ^= opt.seed << 13;
-	opt.seed ^= opt.seed >> 7;
-	opt.seed ^= opt.seed << 17;
-	return opt.seed;
-}
 
 static void
 run_variant(enum variant v)
@@ -543,7 +496,8 @@ run_variant(enum variant v)
 		int timed = it >= opt.warmup[v];
 
 		for (j = nslots - 1; j > 0; j--) {
-			size_t r = (size_t)(next_random() % (j + 1)), t = slot[j];
+			size_t r = (size_t)(next_random(&opt.seed) % (j + 1));
+			size_t t = slot[j];
 
 			slot[j] = slot[r];
 			slot[r] = t;
@@ -921,7 +875,7 @@ main(int argc, char **argv)
 	if (opt.work_given) {
 		if (opt.work[0] != '/')
 			die("-t: an absolute path, please");
-		make_dir(opt.work);
+		make_dir(opt.work, 0755);
 	} else {
 		const char *tmp = getenv("TMPDIR");
 

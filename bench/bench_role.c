@@ -33,7 +33,6 @@
 #include <sys/types.h>
 
 #include <errno.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -100,15 +99,6 @@ static struct {
 } opt;
 
 static struct sizeset sets[MAX_SIZES];
-
-static uint64_t
-next_random(void)
-{
-	opt.seed ^= opt.seed << 13;
-	opt.seed ^= opt.seed >> 7;
-	opt.seed ^= opt.seed << 17;
-	return opt.seed;
-}
 
 /* ---- PAM side ---- */
 
@@ -189,24 +179,11 @@ checked(const struct sizeset *s, enum kind k, enum path p)
 /* ---- files ---- */
 
 static void
-make_dir(const char *path, mode_t mode)
-{
-	if (mkdir(path, mode) != 0 && errno != EEXIST)
-		die("mkdir %s: %s", path, strerror(errno));
-}
-
-static int
-rm_one(const char *path, const struct stat *st, int type, struct FTW *f)
-{
-	return remove(path);
-}
-
-static void
 remove_work(void)
 {
 	if (opt.keep || opt.work[0] == '\0')
 		return;
-	if (nftw(opt.work, rm_one, 64, FTW_DEPTH | FTW_PHYS) != 0)
+	if (remove_tree(opt.work) != 0)
 		fprintf(stderr, "bench_role: could not remove %s\n", opt.work);
 }
 
@@ -295,14 +272,12 @@ fill(struct sizeset *s)
 	char key[PATH_MAX], marker[PATH_MAX + 16], err[2 * PATH_MAX + 256];
 	char user[32], role[32];
 	struct crm_common_opts common;
-	struct crm_store *store = NULL;
-	struct crm_key *sealing = NULL;
 	struct crm_ctx *ctx = NULL;
 	int64_t now = crm_now_ms();
 	unsigned long i, fillers = s->users - 2;
 	struct stat st;
 	double t0;
-	int rc, from = 0;
+	int rc;
 
 	join(s->db, sizeof(s->db), s->dir, "crm.db");
 	join(key, sizeof(key), s->dir, "pam_crm.key");
@@ -318,21 +293,8 @@ fill(struct sizeset *s)
 	unlink(s->db);
 	unlink(key);
 	t0 = now_s();
-	if (crm_key_create(key, err, sizeof(err)) != CRM_OK)
-		die("key %s: %s", key, err);
-	rc = crm_store_open(s->db, CRM_STORE_CREATE, 10000,
-			    CRM_DURABILITY_NORMAL, &store, err, sizeof(err));
-	if (rc != CRM_OK)
-		die("%s", err);
-	if (crm_store_migrate(store, &from) != CRM_OK)
-		die("migrate %s: %s", s->db, crm_store_errmsg(store));
-	if (crm_key_load(key, &sealing, err, sizeof(err)) != CRM_OK)
-		die("%s", err);
-	rc = crm_ctx_key_record(store, sealing);
-	crm_key_free(sealing);
-	if (rc != CRM_OK)
-		die("key check %s: %s", s->db, crm_store_errmsg(store));
-	crm_store_close(store);
+	/* As crmauth init does: a key, the schema, the key check value. */
+	crm_store_close(create_database(s->db, key));
 
 	crm_common_defaults(&common);
 	xfmt(common.db, sizeof(common.db), "%s", s->db);
@@ -377,19 +339,14 @@ fill(struct sizeset *s)
 static void
 summarize(struct cell *c)
 {
-	double *v;
+	struct sample_stats st;
 
 	if (c->n == 0)
 		return;
-	v = malloc(c->n * sizeof(*v));
-	if (v == NULL)
-		die("out of memory");
-	memcpy(v, c->samples, c->n * sizeof(*v));
-	qsort(v, c->n, sizeof(*v), cmp_double);
-	c->median = c->n % 2 ? v[c->n / 2] : (v[c->n / 2 - 1] + v[c->n / 2]) / 2;
-	c->p90 = pct(v, c->n, 90);
-	c->p99 = pct(v, c->n, 99);
-	free(v);
+	sample_stats(c->samples, c->n, &st);
+	c->median = st.median;
+	c->p90 = st.p90;
+	c->p99 = st.p99;
 }
 
 #define CELLS_PER_SET	(K_COUNT * P_COUNT)
@@ -416,7 +373,8 @@ measure(void)
 		slot[j] = j;
 	for (r = 0; r < rounds; r++) {
 		for (j = nslots - 1; j > 0; j--) {
-			size_t x = (size_t)(next_random() % (j + 1)), t = slot[j];
+			size_t x = (size_t)(next_random(&opt.seed) % (j + 1));
+			size_t t = slot[j];
 
 			slot[j] = slot[x];
 			slot[x] = t;

@@ -50,7 +50,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -137,16 +136,6 @@ static time_t fake_now = FAKE_T0;
 /* RFC 6238's SHA1 test seed: the benchmarked user's, in every stack. */
 static const unsigned char bench_seed[SEED_LEN] = "12345678901234567890";
 
-/* xorshift64: reproducible order and filler seeds (-x changes it). */
-static uint64_t
-next_random(void)
-{
-	opt.seed ^= opt.seed << 13;
-	opt.seed ^= opt.seed >> 7;
-	opt.seed ^= opt.seed << 17;
-	return opt.seed;
-}
-
 static void
 user_name(char *buf, size_t len, unsigned long i)
 {
@@ -165,7 +154,7 @@ user_seed(const struct sizeset *s, unsigned long i, unsigned char *seed)
 		return;
 	}
 	for (j = 0; j < SEED_LEN; j += 4) {
-		uint64_t r = next_random();
+		uint64_t r = next_random(&opt.seed);
 
 		memcpy(seed + j, &r, 4);
 	}
@@ -407,26 +396,13 @@ checked(struct sizeset *s, enum kind k)
 /* ---- files ---- */
 
 static void
-make_dir(const char *path, mode_t mode)
-{
-	if (mkdir(path, mode) != 0 && errno != EEXIST)
-		die("mkdir %s: %s", path, strerror(errno));
-}
-
-static int
-rm_one(const char *path, const struct stat *st, int type, struct FTW *f)
-{
-	return remove(path);
-}
-
-static void
 remove_work(void)
 {
 	double t0 = now_s();
 
 	if (opt.keep || opt.work[0] == '\0')
 		return;
-	if (nftw(opt.work, rm_one, 64, FTW_DEPTH | FTW_PHYS) != 0)
+	if (remove_tree(opt.work) != 0)
 		fprintf(stderr, "bench_totp: could not remove %s\n",
 			opt.work);
 	else if (now_s() - t0 > 5)
@@ -496,13 +472,11 @@ fill_crm(struct sizeset *s)
 	char name[32];
 	unsigned char seed[SEED_LEN];
 	struct crm_common_opts common;
-	struct crm_store *store = NULL;
-	struct crm_key *sealing = NULL;
 	struct crm_ctx *ctx = NULL;
 	int64_t now = crm_now_ms();
 	unsigned long i;
 	double t0;
-	int rc, from = 0;
+	int rc;
 
 	join(db, sizeof(db), s->dir, "crm.db");
 	join(key, sizeof(key), s->dir, "pam_crm.key");
@@ -525,21 +499,7 @@ fill_crm(struct sizeset *s)
 
 	t0 = now_s();
 	/* As crmauth init does: a key, the schema, the key check value. */
-	if (crm_key_create(key, err, sizeof(err)) != CRM_OK)
-		die("key %s: %s", key, err);
-	rc = crm_store_open(db, CRM_STORE_CREATE, 10000,
-			    CRM_DURABILITY_NORMAL, &store, err, sizeof(err));
-	if (rc != CRM_OK)
-		die("%s", err);
-	if (crm_store_migrate(store, &from) != CRM_OK)
-		die("migrate %s: %s", db, crm_store_errmsg(store));
-	if (crm_key_load(key, &sealing, err, sizeof(err)) != CRM_OK)
-		die("%s", err);
-	rc = crm_ctx_key_record(store, sealing);
-	crm_key_free(sealing);
-	if (rc != CRM_OK)
-		die("key check %s: %s", db, crm_store_errmsg(store));
-	crm_store_close(store);
+	crm_store_close(create_database(db, key));
 
 	/* Users and their confirmed seeds, as crmauth's import does. */
 	crm_common_defaults(&common);
@@ -723,20 +683,14 @@ sanity(struct sizeset *s)
 static void
 summarize(struct cell *c)
 {
-	double *s;
+	struct sample_stats st;
 
 	if (c->n == 0)
 		return;
-	s = malloc(c->n * sizeof(*s));
-	if (s == NULL)
-		die("out of memory");
-	memcpy(s, c->samples, c->n * sizeof(*s));
-	qsort(s, c->n, sizeof(*s), cmp_double);
-	c->median = c->n % 2 ? s[c->n / 2]
-			     : (s[c->n / 2 - 1] + s[c->n / 2]) / 2;
-	c->p90 = pct(s, c->n, 90);
-	c->p99 = pct(s, c->n, 99);
-	free(s);
+	sample_stats(c->samples, c->n, &st);
+	c->median = st.median;
+	c->p90 = st.p90;
+	c->p99 = st.p99;
 }
 
 /* ---- the measurement ---- */
@@ -779,7 +733,8 @@ measure(void)
 		slot[j] = j;
 	for (r = 0; r < rounds; r++) {
 		for (j = nslots - 1; j > 0; j--) {
-			size_t x = (size_t)(next_random() % (j + 1)), t = slot[j];
+			size_t x = (size_t)(next_random(&opt.seed) % (j + 1));
+			size_t t = slot[j];
 
 			slot[j] = slot[x];
 			slot[x] = t;

@@ -4,6 +4,7 @@
 #include "autoconfig.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,6 +13,10 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "core/context.h"
+#include "core/crypto.h"
+#include "store/store.h"
 
 #include "common.h"
 
@@ -137,4 +142,74 @@ default_top(char *top, size_t len)
 	if (slash != NULL && strcmp(slash, "/bench") == 0)
 		*slash = '\0';	/* was bench/.libs */
 	xfmt(top, len, "%s", exe);
+}
+
+void
+make_dir(const char *path, mode_t mode)
+{
+	if (mkdir(path, mode) != 0 && errno != EEXIST)
+		die("mkdir %s: %s", path, strerror(errno));
+}
+
+static int
+remove_one(const char *path, const struct stat *st, int type, struct FTW *f)
+{
+	return remove(path);
+}
+
+int
+remove_tree(const char *path)
+{
+	return nftw(path, remove_one, 64, FTW_DEPTH | FTW_PHYS) == 0 ? 0 : -1;
+}
+
+struct crm_store *
+create_database(const char *db, const char *key)
+{
+	struct crm_store *store = NULL;
+	struct crm_key *sealing = NULL;
+	char err[2 * PATH_MAX + 256];
+	int rc, from = 0;
+
+	if (crm_key_create(key, err, sizeof(err)) != CRM_OK)
+		die("key %s: %s", key, err);
+	rc = crm_store_open(db, CRM_STORE_CREATE, 10000,
+			    CRM_DURABILITY_NORMAL, &store, err, sizeof(err));
+	if (rc != CRM_OK)
+		die("%s", err);
+	if (crm_store_migrate(store, &from) != CRM_OK)
+		die("migrate %s: %s", db, crm_store_errmsg(store));
+	/* Modules refuse a database without the key check value. */
+	if (crm_key_load(key, &sealing, err, sizeof(err)) != CRM_OK)
+		die("%s", err);
+	rc = crm_ctx_key_record(store, sealing);
+	crm_key_free(sealing);
+	if (rc != CRM_OK)
+		die("key check %s: %s", db, crm_store_errmsg(store));
+	return store;
+}
+
+uint64_t
+next_random(uint64_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return *state;
+}
+
+void
+sample_stats(const double *samples, size_t n, struct sample_stats *out)
+{
+	double *s = malloc(n * sizeof(*s));
+
+	if (s == NULL)
+		die("out of memory");
+	memcpy(s, samples, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), cmp_double);
+	out->min = s[0];
+	out->median = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+	out->p90 = pct(s, n, 90);
+	out->p99 = pct(s, n, 99);
+	free(s);
 }

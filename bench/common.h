@@ -8,7 +8,10 @@
 #define CRM_BENCH_COMMON_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
+
+struct crm_store;
 
 /* "<program>: <message>" on stderr, exit status 2. */
 void die(const char *fmt, ...)
@@ -25,12 +28,31 @@ void write_file(const char *path, mode_t mode, const char *fmt, ...)
 /* Die with hint unless dir/file is readable. */
 void need(const char *dir, const char *file, const char *hint);
 
+/* mkdir that accepts an existing directory, or die. */
+void make_dir(const char *path, mode_t mode);
+/* Remove path and all below it (no symlink followed); 0 or -1. */
+int remove_tree(const char *path);
+
+/* A database made as crmauth init makes it: a fresh key file, the schema,
+ * the key check value.  Returned open; the caller closes it.  Dies on any
+ * error. */
+struct crm_store *create_database(const char *db, const char *key);
+
+/* xorshift64 over *state (non-zero): a reproducible order. */
+uint64_t next_random(uint64_t *state);
+
 /* CLOCK_MONOTONIC in seconds. */
 double now_s(void);
 /* For qsort of doubles, and the percent-th percentile (nearest rank) of
  * n sorted values. */
 int cmp_double(const void *a, const void *b);
 double pct(const double *sorted, size_t n, size_t percent);
+/* The smallest, median, 90th and 99th percentile of n samples (n > 0;
+ * the samples themselves are left in their order). */
+struct sample_stats {
+	double min, median, p90, p99;
+};
+void sample_stats(const double *samples, size_t n, struct sample_stats *out);
 
 /* A decimal argument, or die naming what it was for. */
 unsigned long parse_ul(const char *s, const char *what);
