@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 
@@ -221,4 +222,48 @@ ca_change(struct crmauth *ca, struct ca_change *change)
 out:
 	ca_abort(ca);
 	return ret;
+}
+
+/* ---- deleting a numbered rule ---- */
+
+struct ca_numbered {
+	int (*del)(struct crm_store *store, int64_t id);
+	int64_t id;
+};
+
+static int
+numbered_del_apply(struct crmauth *ca, struct ca_change *change)
+{
+	const struct ca_numbered *n = change->arg;
+	int rc = n->del(ca->ctx->store, n->id);
+
+	if (rc == CRM_OK)
+		ca_detail(change->detail, sizeof(change->detail), "rule %lld",
+			  (long long)n->id);
+	return rc;
+}
+
+int
+ca_delete_numbered(struct crmauth *ca, int argc, char **argv,
+		   const struct ca_numbered_rule *what)
+{
+	struct ca_change change = { 0 };
+	struct ca_numbered n = { what->del, 0 };
+	char *end;
+	int ret;
+
+	ret = ca_simple_args(ca, argc, argv, what->cmd, what->usage, 1, 1);
+	if (ret != CA_CONTINUE)
+		return ret;
+	n.id = strtoll(argv[optind], &end, 10);
+	if (argv[optind][0] < '1' || argv[optind][0] > '9' || *end != '\0')
+		return ca_usage_error(what->usage, "%s: ID is a rule number "
+				      "(%s)", what->cmd, what->list_cmd);
+	change.apply = numbered_del_apply;
+	change.arg = &n;
+	change.kind = what->kind;
+	change.name = argv[optind];
+	change.event = what->event;
+	change.done_text = what->done_text;
+	return ca_change(ca, &change);
 }

@@ -207,6 +207,21 @@ struct ca_change {
 
 int ca_change(struct crmauth *ca, struct ca_change *change);
 
+/* "allow del ID", "switch del ID": one numbered rule removed through del,
+ * as an audited change. */
+struct ca_numbered_rule {
+	const char *cmd;		/* "allow del" */
+	const char *usage;
+	const char *list_cmd;		/* "allow list", named in errors */
+	const char *kind;		/* "rule", for "no such rule" */
+	const char *event;		/* "admin:allow del" */
+	const char *done_text;		/* "rule removed" */
+	int (*del)(struct crm_store *store, int64_t id);
+};
+
+int ca_delete_numbered(struct crmauth *ca, int argc, char **argv,
+		       const struct ca_numbered_rule *what);
+
 /* ---- access rules (allow.c) ---- */
 
 struct crm_rule;

@@ -182,39 +182,15 @@ switch_allow(struct crmauth *ca, int argc, char **argv)
 /* ---- del ---- */
 
 static int
-del_apply(struct crmauth *ca, struct ca_change *change)
-{
-	const int64_t *id = change->arg;
-	int rc = crm_store_switch_del(ca->ctx->store, *id);
-
-	if (rc == CRM_OK)
-		ca_detail(change->detail, sizeof(change->detail), "rule %lld",
-			  (long long)*id);
-	return rc;
-}
-
-static int
 switch_del(struct crmauth *ca, int argc, char **argv)
 {
-	struct ca_change change = { 0 };
-	int64_t id;
-	char *end;
-	int ret;
+	static const struct ca_numbered_rule what = {
+		"switch del", switch_usage, "switch list", "switch rule",
+		"admin:switch del", "switch rule removed",
+		crm_store_switch_del,
+	};
 
-	ret = ca_simple_args(ca, argc, argv, "switch del", switch_usage, 1, 1);
-	if (ret != CA_CONTINUE)
-		return ret;
-	id = strtoll(argv[optind], &end, 10);
-	if (argv[optind][0] < '1' || argv[optind][0] > '9' || *end != '\0')
-		return ca_usage_error(switch_usage, "switch del: ID is a rule "
-				      "number (switch list)");
-	change.apply = del_apply;
-	change.arg = &id;
-	change.kind = "switch rule";
-	change.name = argv[optind];
-	change.event = "admin:switch del";
-	change.done_text = "switch rule removed";
-	return ca_change(ca, &change);
+	return ca_delete_numbered(ca, argc, argv, &what);
 }
 
 /* ---- list ---- */
