@@ -222,3 +222,23 @@ crm_ctx_record(struct crm_ctx *ctx, const char *module,
 		crm_audit_tag(&stamp, out->audit_tag, sizeof(out->audit_tag));
 	return rc;
 }
+
+int
+crm_ctx_record_alone(struct crm_ctx *ctx, const char *module,
+		     const struct crm_request *req, struct crm_outcome *out,
+		     int64_t now_ms)
+{
+	int rc;
+
+	rc = crm_store_begin(ctx->store, CRM_TXN_WRITE);
+	if (rc == CRM_OK)
+		rc = crm_ctx_record(ctx, module, req, out, now_ms);
+	if (rc == CRM_OK)
+		rc = crm_store_commit(ctx->store);
+	if (rc == CRM_OK)
+		return CRM_OK;
+	crm_store_rollback(ctx->store);
+	crm_outcome_fail(out, rc, "%s: %s", crm_strerror(rc),
+			 crm_store_errmsg(ctx->store));
+	return rc;
+}

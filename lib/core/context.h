@@ -90,6 +90,12 @@ int crm_ctx_audit(struct crm_ctx *ctx, const struct crm_audit_event *event,
 int crm_ctx_record(struct crm_ctx *ctx, const char *module,
 		   const struct crm_request *req, struct crm_outcome *out,
 		   int64_t now_ms);
+/* The same in a write transaction of its own, for a decision that writes
+ * nothing else; on any error out fails with the reason and the status is
+ * returned. */
+int crm_ctx_record_alone(struct crm_ctx *ctx, const char *module,
+			 const struct crm_request *req,
+			 struct crm_outcome *out, int64_t now_ms);
 
 /* Built-in paths, set by configure. */
 const char *crm_default_conf(void);

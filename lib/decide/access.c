@@ -610,15 +610,5 @@ crm_access_decide(struct crm_ctx *ctx, const struct crm_access_opts *opts,
 		return CRM_OK;
 	/* The row names rhost as the client gave it; the detail says which
 	 * address it stood for. */
-	rc = crm_store_begin(ctx->store, CRM_TXN_WRITE);
-	if (rc == CRM_OK)
-		rc = crm_ctx_record(ctx, MODULE_NAME, req, out, now_ms);
-	if (rc == CRM_OK)
-		rc = crm_store_commit(ctx->store);
-	if (rc == CRM_OK)
-		return CRM_OK;
-	crm_store_rollback(ctx->store);
-	crm_outcome_fail(out, rc, "%s: %s", crm_strerror(rc),
-			 crm_store_errmsg(ctx->store));
-	return rc;
+	return crm_ctx_record_alone(ctx, MODULE_NAME, req, out, now_ms);
 }

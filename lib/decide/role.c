@@ -351,25 +351,6 @@ identity_export(const struct identity *id, const char *user,
 
 /* ---- the account and session decision ---- */
 
-static int
-record(struct crm_ctx *ctx, const struct crm_request *req,
-       struct crm_outcome *out, int64_t now_ms)
-{
-	int rc;
-
-	rc = crm_store_begin(ctx->store, CRM_TXN_WRITE);
-	if (rc == CRM_OK)
-		rc = crm_ctx_record(ctx, MODULE_NAME, req, out, now_ms);
-	if (rc == CRM_OK)
-		rc = crm_store_commit(ctx->store);
-	if (rc == CRM_OK)
-		return CRM_OK;
-	crm_store_rollback(ctx->store);
-	crm_outcome_fail(out, rc, "%s: %s", crm_strerror(rc),
-			 crm_store_errmsg(ctx->store));
-	return rc;
-}
-
 static void
 refuse(struct crm_outcome *out, enum refusal why, const struct crm_user *u,
        const char *what)
@@ -563,7 +544,8 @@ crm_role_decide(struct crm_ctx *ctx, const struct crm_role_opts *opts,
 		snprintf(out->detail, sizeof(out->detail), "roles=%d scope=%s",
 			 id.nroles, crm_scope_name(id.scope));
 	}
-	if (out->audit && record(ctx, req, out, now_ms) != CRM_OK)
+	if (out->audit &&
+	    crm_ctx_record_alone(ctx, MODULE_NAME, req, out, now_ms) != CRM_OK)
 		goto out;
 	if (recorded != NULL)
 		*recorded = record_switch && out->verdict == CRM_ALLOW;
@@ -944,7 +926,7 @@ crm_switch_decide(struct crm_ctx *ctx, const struct crm_role_opts *opts,
 	}
 	if (out->verdict == CRM_DENY)
 		memset(grant, 0, sizeof(*grant));
-	record(ctx, req, out, now_ms);
+	crm_ctx_record_alone(ctx, MODULE_NAME, req, out, now_ms);
 out:
 	facts_free(&f);
 	return out->verdict == CRM_FAIL ? (int)out->status : CRM_OK;
