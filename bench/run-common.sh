@@ -1,4 +1,4 @@
-# run-common.sh - what the run-bench-*.sh scripts share, sourced by them
+# run-common.sh - what run-bench.sh and run-bench-*.sh share, sourced by them
 # after they set NAME (the script's name, for messages) and BENCH (the
 # program in bench/): command-line paths, the PAM module directory, a
 # system user, the build, a description of the machine, and the runs with
