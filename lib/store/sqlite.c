@@ -214,7 +214,7 @@ enum stmt_id {
 	ST_BEGIN_READ, ST_BEGIN_WRITE, ST_COMMIT, ST_ROLLBACK,
 	ST_USER_ADD, ST_USER_DEL, ST_USER_GET, ST_USER_STATUS,
 	ST_USER_PASSWORD, ST_USER_REHASH, ST_USER_TOUCH, ST_USER_LIST,
-	ST_USER_LOGIN, ST_USER_UID_TAKEN,
+	ST_USER_LOGIN, ST_USER_UID_TAKEN, ST_USER_LOGINS,
 	ST_ROLE_ADD, ST_ROLE_DEL, ST_ROLE_LIST, ST_ROLE_GRANT, ST_ROLE_REVOKE,
 	ST_USER_ROLES, ST_ACCOUNT_ROLES,
 	ST_FAIL_ADD, ST_FAIL_COUNT, ST_FAIL_RESET, ST_FAIL_PRUNE,
@@ -271,6 +271,13 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_USER_LOGIN] =
 		"UPDATE users SET uid = ?2, login_shell = ?3 WHERE name = ?1",
 	[ST_USER_UID_TAKEN] = "SELECT 1 FROM users WHERE uid = ?1",
+	/* Through the partial index users_uid: the accounts with a uid,
+	 * not every account. */
+	[ST_USER_LOGINS] =
+		"SELECT id, name, dept, NULL, status, suspended_until,"
+		" created, password_changed, last_login, must_change, uid,"
+		" login_shell FROM users"
+		" WHERE uid IS NOT NULL AND login_shell IS NOT NULL ORDER BY uid",
 	[ST_ROLE_ADD] = "INSERT INTO roles (name, scope) VALUES (?1, ?2)",
 	[ST_ROLE_DEL] = "DELETE FROM roles WHERE name = ?1",
 	[ST_ROLE_LIST] =
@@ -1057,14 +1064,26 @@ visit_user(sqlite3_stmt *st, void *arg)
 	return rc;
 }
 
-int
-crm_store_user_list(struct crm_store *s, crm_user_cb cb, void *arg)
+static int
+users_of(struct crm_store *s, enum stmt_id id, crm_user_cb cb, void *arg)
 {
 	struct user_visit v = { cb, arg };
 	sqlite3_stmt *st = NULL;
-	int rc = stmt(s, ST_USER_LIST, &st);
+	int rc = stmt(s, id, &st);
 
 	return rc != CRM_OK ? rc : each_row(s, st, visit_user, &v);
+}
+
+int
+crm_store_user_list(struct crm_store *s, crm_user_cb cb, void *arg)
+{
+	return users_of(s, ST_USER_LIST, cb, arg);
+}
+
+int
+crm_store_login_users(struct crm_store *s, crm_user_cb cb, void *arg)
+{
+	return users_of(s, ST_USER_LOGINS, cb, arg);
 }
 
 int

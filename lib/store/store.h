@@ -142,6 +142,9 @@ int crm_store_uid_taken(struct crm_store *store, int64_t uid, int *taken);
  * as CRM_INVALID unless it is a crm_status). */
 typedef int (*crm_user_cb)(void *arg, const struct crm_user *user);
 int crm_store_user_list(struct crm_store *store, crm_user_cb cb, void *arg);
+/* The accounts with a login shell (and so a uid), in uid order. */
+int crm_store_login_users(struct crm_store *store, crm_user_cb cb,
+			  void *arg);
 
 /* ---- roles ---- */
 

@@ -294,8 +294,9 @@ collect_login(void *arg, const struct crm_user *user)
 	struct login_entries *e = arg;
 	struct login_entry *grown, *item;
 
-	if (user->login_shell == NULL || user->uid <= 0 ||
-	    user->status == CRM_USER_DISABLED)
+	/* crm_store_login_users gives only accounts with a shell and a
+	 * uid, in uid order: the order of the files. */
+	if (user->status == CRM_USER_DISABLED)
 		return 0;
 	if (e->count == e->cap) {
 		size_t cap = e->cap != 0 ? e->cap * 2 : 16;
@@ -320,14 +321,6 @@ collect_login(void *arg, const struct crm_user *user)
 oom:
 	e->oom = 1;
 	return CRM_ENOMEM;
-}
-
-static int
-by_uid(const void *a, const void *b)
-{
-	const struct login_entry *x = a, *y = b;
-
-	return (x->uid > y->uid) - (x->uid < y->uid);
 }
 
 static int
@@ -428,7 +421,7 @@ ca_extrausers_sync(struct crmauth *ca)
 	int rc;
 
 	tmp_group[0] = tmp_passwd[0] = '\0';
-	rc = crm_store_user_list(ca->ctx->store, collect_login, &e);
+	rc = crm_store_login_users(ca->ctx->store, collect_login, &e);
 	if (rc != CRM_OK || e.oom) {
 		rc = e.oom ? CRM_ENOMEM : rc;
 		ca_error(ca, rc, "extrausers: reading the accounts");
@@ -446,10 +439,6 @@ ca_extrausers_sync(struct crmauth *ca)
 			errno != 0 ? strerror(errno) : "not a directory");
 		goto out;
 	}
-	/* No accounts left (the last one deleted): empty files, and no
-	 * qsort of a NULL array. */
-	if (e.count > 0)
-		qsort(e.items, e.count, sizeof(*e.items), by_uid);
 	rc = write_temp(ca, &e, "group", 0, tmp_group, sizeof(tmp_group));
 	if (rc == CRM_OK)
 		rc = write_temp(ca, &e, "passwd", 1, tmp_passwd,
