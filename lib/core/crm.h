@@ -120,6 +120,10 @@ struct crm_outcome {
 	const char *event;		/* audit event, a static string */
 	int audit;			/* the decision writes an audit row */
 	int authenticated;		/* the user's identity was proven */
+	/* A CRM_DENY that asks for a new password (an expired or
+	 * administrator-flagged one): PAM_NEW_AUTHTOK_REQD, the code
+	 * front ends run pam_chauthtok on. */
+	int new_authtok_required;
 	enum crm_msg_style message_style;
 	char message[CRM_MSG_MAX];	/* for the user; "" when none */
 	char detail[CRM_DETAIL_MAX];	/* for audit and log */

@@ -25,6 +25,28 @@ crm_call_common(const struct crm_call *call)
 	return NULL;
 }
 
+static void
+crm_passwd_call(struct crm_ctx *ctx, const struct crm_passwd_call *c,
+		const struct crm_request *req, struct crm_outcome *out)
+{
+	switch (c->phase) {
+	case CRM_PASSWD_AUTH:
+		crm_passwd_verify(ctx, c->opts, req, c->password, out);
+		break;
+	case CRM_PASSWD_ACCOUNT:
+		crm_passwd_account(ctx, c->opts, req, out);
+		break;
+	case CRM_PASSWD_CHANGE_BEGIN:
+		crm_passwd_change_begin(ctx, c->opts, c->lockout, req,
+					c->password, c->how, out);
+		break;
+	case CRM_PASSWD_CHANGE:
+		crm_passwd_change(ctx, c->opts, c->roles, req, c->current,
+				  c->password, c->how, out);
+		break;
+	}
+}
+
 int
 crm_decide(struct crm_ctx *ctx, const struct crm_call *call,
 	   struct crm_outcome *out)
@@ -35,8 +57,7 @@ crm_decide(struct crm_ctx *ctx, const struct crm_call *call,
 				   call->u.lockout.phase, call->req, out);
 		break;
 	case CRM_DECIDE_PASSWD:
-		crm_passwd_verify(ctx, call->u.passwd.opts, call->req,
-				  call->u.passwd.password, out);
+		crm_passwd_call(ctx, &call->u.passwd, call->req, out);
 		break;
 	case CRM_DECIDE_TOTP:
 		if (call->u.totp.phase == CRM_TOTP_BEGIN)

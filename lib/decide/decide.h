@@ -26,6 +26,15 @@ enum crm_decision {
 	CRM_DECIDE_SWITCH,	/* auth with switch: may ruser become user */
 };
 
+/* pam_crm_passwd's calls: the password at login, its age, and a change
+ * in pam_chauthtok's two steps. */
+enum crm_passwd_phase {
+	CRM_PASSWD_AUTH,
+	CRM_PASSWD_ACCOUNT,
+	CRM_PASSWD_CHANGE_BEGIN,	/* may the user change it now */
+	CRM_PASSWD_CHANGE,		/* check and keep the new one */
+};
+
 /* A TOTP login is two calls: whether to ask, then the answer. */
 enum crm_totp_phase { CRM_TOTP_BEGIN, CRM_TOTP_ANSWER };
 
@@ -37,9 +46,20 @@ struct crm_call {
 			const struct crm_lockout_opts *opts;
 			enum crm_lockout_phase phase;
 		} lockout;
-		struct {
+		struct crm_passwd_call {
 			const struct crm_passwd_opts *opts;
-			const char *password;	/* the secret; never logged */
+			enum crm_passwd_phase phase;
+			/* AUTH: the password; CHANGE_BEGIN: the current one
+			 * (NULL for an administrator); CHANGE: the new one.
+			 * Secrets; never logged. */
+			const char *password;
+			const char *current;	/* CHANGE: NULL if unknown */
+			/* CHANGE: [passwd.role.NAME]; may be NULL. */
+			const struct crm_role_sections *roles;
+			/* CHANGE_BEGIN: counts wrong current passwords;
+			 * may be NULL. */
+			const struct crm_lockout_opts *lockout;
+			unsigned int how;	/* CRM_PWCHANGE_* */
 		} passwd;
 		struct {
 			const struct crm_totp_opts *opts;

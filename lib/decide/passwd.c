@@ -23,6 +23,8 @@
 #define PAM_FIELD(name) offsetof(struct crm_passwd_pam_opts, name)
 #define POLICY(name) offsetof(struct crm_passwd_opts, policy.name)
 
+static const char *const store_choices[] = { "db", "next", NULL };
+
 const struct crm_option crm_passwd_options[] = {
 	CRM_COMMON_OPTIONS(struct crm_passwd_opts),
 	/* The password policy, named as pwquality.conf(5) names it. */
@@ -45,6 +47,19 @@ const struct crm_option crm_passwd_options[] = {
 	  NULL, CRM_OPT_ROLE },
 	{ "dictpath", CRM_OPT_PATH, POLICY(dictpath), 0, 0, NULL, 0 },
 	{ "breached", CRM_OPT_PATH, POLICY(breached), 0, 0, NULL, 0 },
+	{ "remember", CRM_OPT_UINT, offsetof(struct crm_passwd_opts, remember),
+	  0, 400, NULL, 0 },
+	{ "max_age", CRM_OPT_UINT, offsetof(struct crm_passwd_opts, max_age),
+	  0, 100000, NULL, 0 },
+	{ "warn_age", CRM_OPT_UINT, offsetof(struct crm_passwd_opts, warn_age),
+	  0, 100000, NULL, 0 },
+	{ "min_age", CRM_OPT_UINT, offsetof(struct crm_passwd_opts, min_age),
+	  0, 100000, NULL, 0 },
+	{ "store", CRM_OPT_ENUM, offsetof(struct crm_passwd_opts, store),
+	  0, 0, store_choices, 0 },
+	{ "retry", CRM_OPT_UINT, PAM_FIELD(retry), 1, 100, NULL, CRM_OPT_PAM },
+	{ "use_authtok", CRM_OPT_BOOL, PAM_FIELD(use_authtok), 0, 1,
+	  NULL, CRM_OPT_ARG_ONLY | CRM_OPT_PAM },
 	{ "use_first_pass", CRM_OPT_BOOL, PAM_FIELD(use_first_pass), 0, 1,
 	  NULL, CRM_OPT_ARG_ONLY | CRM_OPT_PAM },
 	{ "try_first_pass", CRM_OPT_BOOL, PAM_FIELD(try_first_pass), 0, 1,
@@ -60,8 +75,15 @@ crm_passwd_defaults(struct crm_passwd_opts *opts,
 	memset(opts, 0, sizeof(*opts));
 	crm_common_defaults(&opts->common);
 	crm_pwpolicy_defaults(&opts->policy);
-	if (pam != NULL)
+	opts->remember = 5;
+	opts->max_age = 90;
+	opts->warn_age = 7;
+	opts->min_age = 0;
+	opts->store = CRM_PASSWD_STORE_DB;
+	if (pam != NULL) {
 		memset(pam, 0, sizeof(*pam));
+		pam->retry = 3;
+	}
 }
 
 static void
@@ -90,13 +112,14 @@ crm_passwd_load(struct crm_passwd_opts *opts, struct crm_passwd_pam_opts *pam,
 }
 
 int
-crm_passwd_load_roles(struct crm_passwd_opts *opts, int argc,
+crm_passwd_load_roles(struct crm_passwd_opts *opts,
+		      struct crm_passwd_pam_opts *pam, int argc,
 		      const char **argv, struct crm_role_sections *roles,
 		      const struct crm_log *log)
 {
 	struct crm_config_spec spec;
 
-	spec_for(opts, NULL, &spec);
+	spec_for(opts, pam, &spec);
 	return crm_config_load(&spec, crm_default_conf(), argc, argv, roles,
 			       log);
 }

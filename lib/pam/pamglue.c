@@ -43,7 +43,8 @@ get_string_item(pam_handle_t *pamh, int item, const char **out)
 }
 
 /* Who our modules saw authenticate in this handle (pam_set_data). */
-#define AUTHENTICATED_DATA "pam_crm/" PACKAGE_VERSION "/authenticated"
+#define AUTHENTICATED_DATA "authenticated"
+#define MARK_PREFIX "pam_crm/" PACKAGE_VERSION "/"
 
 static void
 free_marker(pam_handle_t *pamh, void *data, int error_status)
@@ -51,19 +52,43 @@ free_marker(pam_handle_t *pamh, void *data, int error_status)
 	free(data);
 }
 
-static int
-mark_authenticated(pam_handle_t *pamh, const char *user)
+int
+crm_pam_mark_user(pam_handle_t *pamh, const char *what, const char *user)
 {
-	char *copy = strdup(user);
+	char name[128];
+	char *copy;
 
+	if ((size_t)snprintf(name, sizeof(name), MARK_PREFIX "%s", what) >=
+	    sizeof(name))
+		return PAM_SYSTEM_ERR;
+	copy = strdup(user);
 	if (copy == NULL)
 		return PAM_BUF_ERR;
-	if (pam_set_data(pamh, AUTHENTICATED_DATA, copy, free_marker) !=
-	    PAM_SUCCESS) {
+	if (pam_set_data(pamh, name, copy, free_marker) != PAM_SUCCESS) {
 		free(copy);
 		return PAM_BUF_ERR;
 	}
 	return PAM_SUCCESS;
+}
+
+int
+crm_pam_user_marked(pam_handle_t *pamh, const char *what, const char *user)
+{
+	const void *data = NULL;
+	char name[128];
+
+	if (user == NULL ||
+	    (size_t)snprintf(name, sizeof(name), MARK_PREFIX "%s", what) >=
+	    sizeof(name))
+		return 0;
+	return pam_get_data(pamh, name, &data) == PAM_SUCCESS &&
+	       data != NULL && strcmp(data, user) == 0;
+}
+
+static int
+mark_authenticated(pam_handle_t *pamh, const char *user)
+{
+	return crm_pam_mark_user(pamh, AUTHENTICATED_DATA, user);
 }
 
 /* The mark counts for the user it was set for only: a module that
@@ -71,10 +96,7 @@ mark_authenticated(pam_handle_t *pamh, const char *user)
 static int
 was_authenticated(pam_handle_t *pamh, const char *user)
 {
-	const void *data = NULL;
-
-	return pam_get_data(pamh, AUTHENTICATED_DATA, &data) == PAM_SUCCESS &&
-	       data != NULL && strcmp(data, user) == 0;
+	return crm_pam_user_marked(pamh, AUTHENTICATED_DATA, user);
 }
 
 /* One spelling per address, before anything counts, logs or audits it:
@@ -256,6 +278,16 @@ log_outcome(const struct crm_log *log, const char *module,
 		out->detail[0] != '\0' ? ": " : "", out->detail);
 }
 
+/* The first refusal of a stack names its reason, as libpam returns the
+ * first failing module's code: a disabled account whose password has
+ * also expired stays CRM_STATUS=disabled. */
+static int
+kept_status(pam_handle_t *pamh, const char *name)
+{
+	return strcmp(name, "CRM_STATUS") == 0 &&
+	       pam_getenv(pamh, "CRM_STATUS") != NULL;
+}
+
 int
 crm_pam_finish(pam_handle_t *pamh, const struct crm_pam_finish *how,
 	       const struct crm_request *req, const struct crm_outcome *out,
@@ -294,11 +326,13 @@ crm_pam_finish(pam_handle_t *pamh, const struct crm_pam_finish *how,
 		 * read it with pam_getenvlist before pam_end and show the
 		 * right page.  Not being able to tell it changes nothing. */
 		for (i = 0; i < out->env_count; i++)
-			(void)export(pamh, out->env[i].name,
-				     out->env[i].value, log);
+			if (!kept_status(pamh, out->env[i].name))
+				(void)export(pamh, out->env[i].name,
+					     out->env[i].value, log);
 		if (how->fail_delay_usec > 0)
 			pam_fail_delay(pamh, how->fail_delay_usec);
-		return how->denied;
+		return out->new_authtok_required ? PAM_NEW_AUTHTOK_REQD
+						 : how->denied;
 	case CRM_FAIL:
 	default:
 		return out->status == CRM_ENOMEM ? PAM_BUF_ERR : how->denied;

@@ -45,6 +45,15 @@ int crm_pam_request(pam_handle_t *pamh, struct crm_pam_items *items,
 void crm_pam_decide(pam_handle_t *pamh, const struct crm_call *call,
 		    const struct crm_log *log, struct crm_outcome *out);
 
+/*
+ * A mark on the handle that a step was passed for user (pam_set_data,
+ * gone at pam_end): "authenticated" by one of our auth modules, or a
+ * module's own ("passwd-begin").  A mark holds for its user only.
+ */
+int crm_pam_mark_user(pam_handle_t *pamh, const char *what, const char *user);
+int crm_pam_user_marked(pam_handle_t *pamh, const char *what,
+			const char *user);
+
 /* How a module ends: its PAM-only choices. */
 struct crm_pam_finish {
 	const char *module;		/* "pam_crm_lockout", for the log */

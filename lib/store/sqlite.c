@@ -194,6 +194,19 @@ static const char *const migrations[] = {
 	"  to_name TEXT NOT NULL,"
 	"  mode INTEGER NOT NULL CHECK (mode IN (0, 1)),"
 	"  UNIQUE (from_kind, from_name, to_kind, to_name));",
+	/* 7: pam_crm_passwd: the hashes of the last passwords of a name,
+	 * newest by id.  Keyed by name, not by users.id: with store=next
+	 * the name is a system account that has no row in users.  A
+	 * deleted CRM account takes its history with it. */
+	"CREATE TABLE password_history ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  changed INTEGER NOT NULL,"
+	"  hash TEXT NOT NULL);"
+	"CREATE INDEX password_history_name ON password_history(name, id);"
+	"CREATE TRIGGER users_history_delete AFTER DELETE ON users BEGIN"
+	"  DELETE FROM password_history WHERE name = OLD.name;"
+	" END;",
 };
 
 #define MIGRATION_COUNT ((int)CRM_ARRAY_SIZE(migrations))
@@ -214,7 +227,8 @@ enum stmt_id {
 	ST_BEGIN_READ, ST_BEGIN_WRITE, ST_COMMIT, ST_ROLLBACK,
 	ST_USER_ADD, ST_USER_DEL, ST_USER_GET, ST_USER_STATUS,
 	ST_USER_PASSWORD, ST_USER_REHASH, ST_USER_TOUCH, ST_USER_LIST,
-	ST_USER_LOGIN, ST_USER_UID_TAKEN, ST_USER_LOGINS,
+	ST_USER_LOGIN, ST_USER_UID_TAKEN, ST_USER_LOGINS, ST_USER_MUST_CHANGE,
+	ST_HISTORY_ADD, ST_HISTORY_PRUNE, ST_HISTORY_LIST,
 	ST_ROLE_ADD, ST_ROLE_DEL, ST_ROLE_LIST, ST_ROLE_GRANT, ST_ROLE_REVOKE,
 	ST_USER_ROLES, ST_ACCOUNT_ROLES,
 	ST_FAIL_ADD, ST_FAIL_COUNT, ST_FAIL_RESET, ST_FAIL_PRUNE,
@@ -259,6 +273,19 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_USER_PASSWORD] =
 		"UPDATE users SET password_hash = ?2, password_changed = ?3,"
 		" must_change = 0 WHERE name = ?1",
+	[ST_USER_MUST_CHANGE] =
+		"UPDATE users SET must_change = ?2 WHERE name = ?1",
+	[ST_HISTORY_ADD] =
+		"INSERT INTO password_history (name, changed, hash)"
+		" VALUES (?1, ?2, ?3)",
+	/* Keep the newest ?2 of name. */
+	[ST_HISTORY_PRUNE] =
+		"DELETE FROM password_history WHERE name = ?1 AND id NOT IN"
+		" (SELECT id FROM password_history WHERE name = ?1"
+		"  ORDER BY id DESC LIMIT ?2)",
+	[ST_HISTORY_LIST] =
+		"SELECT hash FROM password_history WHERE name = ?1"
+		" ORDER BY id DESC LIMIT ?2",
 	/* Only the hash: the password is the same, its age too. */
 	[ST_USER_REHASH] =
 		"UPDATE users SET password_hash = ?3"
@@ -996,6 +1023,46 @@ crm_store_user_set_password(struct crm_store *s, const char *name,
 }
 
 int
+crm_store_user_set_must_change(struct crm_store *s, const char *name,
+			       int must_change)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_USER_MUST_CHANGE, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, name);
+	sqlite3_bind_int(st, 2, must_change ? 1 : 0);
+	return run_changed(s, st);
+}
+
+int
+crm_store_history_add(struct crm_store *s, const char *name,
+		      const char *hash, int64_t now_ms, unsigned long keep)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (keep > 0) {
+		rc = stmt(s, ST_HISTORY_ADD, &st);
+		if (rc != CRM_OK)
+			return rc;
+		bind_text(st, 1, name);
+		sqlite3_bind_int64(st, 2, now_ms);
+		bind_text(st, 3, hash);
+		rc = run(s, st);
+		if (rc != CRM_OK)
+			return rc;
+	}
+	rc = stmt(s, ST_HISTORY_PRUNE, &st);
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, name);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)keep);
+	return run(s, st);
+}
+
+int
 crm_store_user_rehash(struct crm_store *s, const char *name,
 		      const char *old_hash, const char *new_hash)
 {
@@ -1229,6 +1296,21 @@ crm_store_user_roles(struct crm_store *s, const char *user, crm_name_cb cb,
 	if (rc != CRM_OK)
 		return rc;
 	bind_text(st, 1, user);
+	return each_row(s, st, visit_name, &v);
+}
+
+int
+crm_store_history_each(struct crm_store *s, const char *name,
+		       unsigned long limit, crm_name_cb cb, void *arg)
+{
+	struct name_visit v = { cb, arg };
+	sqlite3_stmt *st = NULL;
+	int rc = stmt(s, ST_HISTORY_LIST, &st);
+
+	if (rc != CRM_OK)
+		return rc;
+	bind_text(st, 1, name);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
 	return each_row(s, st, visit_name, &v);
 }
 

@@ -41,7 +41,7 @@
 
 #include "core/crm.h"
 
-#define CRM_SCHEMA_VERSION 6
+#define CRM_SCHEMA_VERSION 7
 #define CRM_MAC_LEN 32
 
 struct crm_store;
@@ -125,6 +125,9 @@ int crm_store_user_set_status(struct crm_store *store, const char *name,
 			      enum crm_user_status status, int64_t until_ms);
 int crm_store_user_set_password(struct crm_store *store, const char *name,
 				const char *password_hash, int64_t now_ms);
+/* Set or clear "must change the password at the next login". */
+int crm_store_user_set_must_change(struct crm_store *store, const char *name,
+				   int must_change);
 /* Replace the hash of the same password (an upgrade of its scheme) when
  * it is still old_hash; password_changed stays.  CRM_NOTFOUND when the
  * hash changed meanwhile. */
@@ -177,6 +180,19 @@ int crm_store_user_roles(struct crm_store *store, const char *user,
  * what a decision that needs both asks on every login. */
 int crm_store_account_roles(struct crm_store *store, const char *user,
 			    int *known, crm_name_cb cb, void *arg);
+
+/*
+ * Password history (pam_crm_passwd remember=): the hashes of the last
+ * passwords of a name, a CRM account or (store=next) a system one.
+ * _add appends hash and keeps the newest keep of the name (keep 0: none
+ * kept, the history is emptied); inside the caller's write transaction,
+ * the one that changes the password.  _each hands the newest limit
+ * hashes to cb, newest first.
+ */
+int crm_store_history_add(struct crm_store *store, const char *name,
+			  const char *hash, int64_t now_ms, unsigned long keep);
+int crm_store_history_each(struct crm_store *store, const char *name,
+			   unsigned long limit, crm_name_cb cb, void *arg);
 
 /* ---- permissions, templates, departments (pam_crm_role) ---- */
 

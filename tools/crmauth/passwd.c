@@ -57,7 +57,7 @@ load_policy(struct crmauth *ca, const char *name, struct check_env *env)
 	crm_passwd_defaults(&env->opts, NULL);
 	if (argc < 0)
 		return ca_fail(ca, CRM_INVALID, "--conf");
-	rc = crm_passwd_load_roles(&env->opts, argc, argv, &env->roles,
+	rc = crm_passwd_load_roles(&env->opts, NULL, argc, argv, &env->roles,
 				   &ca->log);
 	if (rc != CRM_OK)
 		return ca_fail(ca, rc, "reading the [passwd] options");
