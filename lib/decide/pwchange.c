@@ -262,13 +262,14 @@ history_free(struct history *h)
 static int
 history_used(struct crm_ctx *ctx, const struct crm_passwd_opts *opts,
 	     const char *name, const char *current_hash, const char *fresh,
-	     int *used)
+	     int *used, int *current_missing)
 {
 	struct history h = { NULL, 0, 0 };
 	size_t i;
 	int rc;
 
 	*used = 0;
+	*current_missing = 0;
 	if (opts->remember == 0)
 		return CRM_OK;
 	h.size = opts->remember + 1;
@@ -278,8 +279,10 @@ history_used(struct crm_ctx *ctx, const struct crm_passwd_opts *opts,
 	rc = crm_store_history_each(ctx->store, name, opts->remember,
 				    history_keep, &h);
 	if (rc == CRM_OK && current_hash != NULL &&
-	    (h.count == 0 || strcmp(h.hashes[0], current_hash) != 0))
+	    (h.count == 0 || strcmp(h.hashes[0], current_hash) != 0)) {
+		*current_missing = 1;
 		rc = history_keep(&h, current_hash);
+	}
 	for (i = 0; rc == CRM_OK && i < h.count; i++) {
 		int v = crm_hash_verify(fresh, h.hashes[i]);
 
@@ -371,7 +374,7 @@ crm_passwd_change(struct crm_ctx *ctx, const struct crm_passwd_opts *opts,
 	char hash[CRM_HASH_MAX];
 	int64_t now = crm_now_ms();
 	int next = opts->store == CRM_PASSWD_STORE_NEXT;
-	int known, used = 0, rc;
+	int known, used = 0, current_missing = 0, rc;
 
 	crm_outcome_init(out);
 	memset(&user, 0, sizeof(user));
@@ -399,7 +402,7 @@ crm_passwd_change(struct crm_ctx *ctx, const struct crm_passwd_opts *opts,
 	if (rc == CRM_OK)
 		rc = history_used(ctx, opts, req->user,
 				  known && !next ? user.password_hash : NULL,
-				  fresh, &used);
+				  fresh, &used, &current_missing);
 	if (rc != CRM_OK)
 		goto fail;
 	if (used && verdict.count < CRM_PW_REASON_COUNT)
@@ -445,6 +448,13 @@ crm_passwd_change(struct crm_ctx *ctx, const struct crm_passwd_opts *opts,
 			rc = crm_store_user_set_must_change(ctx->store,
 							    req->user, 1);
 	}
+	/* A password that came another way (user add, an import) enters
+	 * the history as it is replaced. */
+	if (rc == CRM_OK && current_missing)
+		rc = crm_store_history_add(ctx->store, req->user,
+					   user.password_hash,
+					   user.password_changed_ms,
+					   opts->remember);
 	if (rc == CRM_OK)
 		rc = crm_store_history_add(ctx->store, req->user, hash, now,
 					   opts->remember);

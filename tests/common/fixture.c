@@ -300,6 +300,20 @@ fx_sql(struct fixture *fx, const char *sql)
 	return run_child(argv, NULL, NULL, 0);
 }
 
+/* json() of junk is an error the sqlite3 shell exits non-zero on,
+ * evaluated only when the query returns no row. */
+int
+fx_sql_holds(struct fixture *fx, const char *query)
+{
+	char sql[2048];
+
+	if ((size_t)snprintf(sql, sizeof(sql),
+			     "SELECT json('no') WHERE NOT EXISTS (%s);",
+			     query) >= sizeof(sql))
+		return 0;
+	return fx_sql(fx, sql) == 0;
+}
+
 long
 fx_failures(struct fixture *fx, const char *user)
 {

@@ -61,6 +61,9 @@ void fx_user_add(struct fixture *fx, const char *name, const char *password);
  * administrator with shell access would.  Returns its exit status. */
 int fx_sql(struct fixture *fx, const char *sql);
 
+/* Whether query (a SELECT) returns a row. */
+int fx_sql_holds(struct fixture *fx, const char *query);
+
 /* The number of failures `crmauth --json lockout show USER` reports. */
 long fx_failures(struct fixture *fx, const char *user);
 /* Count audit rows for user (NULL: all) with event (NULL: any). */

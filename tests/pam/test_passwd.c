@@ -46,18 +46,6 @@ login(const char *user, const char *password)
 	return l.auth_rc;
 }
 
-/* Whether the query returns a row: json() of junk is an error the
- * sqlite3 shell exits non-zero on, evaluated only when there is none. */
-static int
-sql_holds(const char *query)
-{
-	char sql[1024];
-
-	snprintf(sql, sizeof(sql), "SELECT json('no') WHERE NOT EXISTS (%s);",
-		 query);
-	return fx_sql(&fx, sql) == 0;
-}
-
 static void
 imported_hashes_verify(void **state)
 {
@@ -69,12 +57,12 @@ imported_hashes_verify(void **state)
 		"hy0S5knV8wiOQSpT0Y77vwPZN.Pq.H91p5hVO1' WHERE name = 'olduser'"),
 		0);
 	assert_int_equal(login("olduser", "Secret"), PAM_AUTH_ERR);
-	assert_true(sql_holds("SELECT 1 FROM users WHERE name = 'olduser' AND "
+	assert_true(fx_sql_holds(&fx, "SELECT 1 FROM users WHERE name = 'olduser' AND "
 			      "password_hash LIKE '$6$%'"));
 	assert_int_equal(login("olduser", "secret"), PAM_SUCCESS);
 	/* The first good login stores it again as yescrypt, so that it
 	 * answers in the time every account does; its age is kept. */
-	assert_true(sql_holds("SELECT 1 FROM users WHERE name = 'olduser' AND "
+	assert_true(fx_sql_holds(&fx, "SELECT 1 FROM users WHERE name = 'olduser' AND "
 			      "password_hash LIKE '$y$%' AND "
 			      "password_changed = 0"));
 	assert_int_equal(fx_audit_count(&fx, "olduser", "auth_ok"), 1);
