@@ -288,16 +288,14 @@ static void
 show_disagreement(const struct crm_pwpolicy *policy,
 		  pwquality_settings_t *pwq, const char *pw)
 {
-	char reasons[256], why[256];
+	char reasons[256], buf[256];
+	const char *why = "accepted";
 	void *aux = NULL;
 	int rc = pwquality_check(pwq, pw, NULL, USER, &aux);
 
 	crm_reasons(policy, pw, reasons, sizeof(reasons));
-	if (rc >= 0)
-		xfmt(why, sizeof(why), "accepted");
-	else
-		snprintf(why, sizeof(why), "%s",
-			 pwquality_strerror(why, sizeof(why), rc, aux));
+	if (rc < 0)
+		why = pwquality_strerror(buf, sizeof(buf), rc, aux);
 	printf("  disagree: %-22s crm: %-20s pwquality: %s\n", pw,
 	       reasons[0] ? reasons : "accepted", why);
 }
@@ -706,8 +704,8 @@ prepare_list(struct list *l)
 	uint64_t r;
 	size_t k, i;
 
-	l->nkeys = opt.iters > opt.cold ? opt.iters : opt.cold;
-	l->nkeys += opt.warmup;
+	/* Warm-up, warm and cold keys each their own. */
+	l->nkeys = opt.warmup + opt.iters + opt.cold;
 	for (k = 0; k < L_COUNT; k++) {
 		l->keys[k] = malloc(l->nkeys * CRM_SHA1_LEN);
 		if (l->keys[k] == NULL)
@@ -796,8 +794,8 @@ breached_part(void)
 	       now_s() - t0);
 
 	/* Cold: the list closed, its pages dropped and the list opened
-	 * again before each lookup (open not timed).  Keys the warm pass
-	 * did not use where there are enough. */
+	 * again before each lookup (open not timed), on keys the warm pass
+	 * did not use. */
 	t0 = now_s();
 	for (i = 0; i < opt.cold; i++)
 		for (j = 0; j < cells; j++) {
@@ -805,7 +803,7 @@ breached_part(void)
 			struct list *l = &lists[cell / L_COUNT];
 			enum lkind kind = (enum lkind)(cell % L_COUNT);
 			struct cell *c = &l->cells[T_COLD][kind];
-			size_t key = (opt.warmup + opt.iters + i) % l->nkeys;
+			size_t key = opt.warmup + opt.iters + i;
 
 			crm_breached_close(b[cell / L_COUNT]);
 			drop_cache(l);
