@@ -241,6 +241,60 @@ every_rejection_in_plain_words(void **state)
 	assert_int_equal(user_change(OLD_PW, UTF8_11 "2", &l), PAM_SUCCESS);
 }
 
+/* Each rule at its boundary: one character more refused, at the limit
+ * accepted. */
+static void
+rules_at_their_boundaries(void **state)
+{
+	static const struct {
+		const char *refused, *accepted, *message;
+	} cases[] = {
+		{ "Kq7#Zw2$Lp9", "Kq7#Zw2$Lp9x", "shorter than 12 characters" },
+		{ "kqzwlpxmvbnrtg", "kqzwlpxmvbnrT7", "too few kinds" },
+		{ "Kq7#Zwwww2Lp9x", "Kq7#Zwww2Lp9xr", "same characters in a row" },
+		{ "Kq7#Z12345Lp9x", "Kq7#Z1234Lp9xr", "a sequence longer than 4" },
+	};
+	char current[64];
+	struct login l;
+	size_t i;
+
+	snprintf(current, sizeof(current), "%s", OLD_PW);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(user_change(current, cases[i].refused, &l),
+				 PAM_AUTHTOK_ERR);
+		if (strstr(l.errors, cases[i].message) == NULL)
+			fail_msg("%s: \"%s\" not in \"%s\"", cases[i].refused,
+				 cases[i].message, l.errors);
+		if (user_change(current, cases[i].accepted, &l) != PAM_SUCCESS)
+			fail_msg("%s refused: %s", cases[i].accepted,
+				 l.errors);
+		snprintf(current, sizeof(current), "%s", cases[i].accepted);
+	}
+}
+
+/* [passwd.role.admin] minlen = 16 holds for admins only. */
+static void
+role_override(void **state)
+{
+	struct login l;
+
+	write_conf("[passwd.role.admin]\nminlen = 16\n");
+	assert_int_equal(fx_crmauth(&fx, NULL, NULL, 0, "role", "add", "admin",
+				    "--scope", "company", NULL), 0);
+	fx_user_add(&fx, "root-ann", "Quiet-Forest-Lamp-55");
+	assert_int_equal(fx_crmauth(&fx, NULL, NULL, 0, "role", "grant",
+				    "root-ann", "admin", NULL), 0);
+	change("crm", "root-ann", "Quiet-Forest-Lamp-55", "Kq7#Zw2$Lp9xRt",
+	       "Kq7#Zw2$Lp9xRt", 1, &l);
+	assert_int_equal(l.chauthtok_rc, PAM_AUTHTOK_ERR);
+	assert_non_null(strstr(l.errors, "shorter than 16 characters"));
+	assert_int_equal(user_change(OLD_PW, "Kq7#Zw2$Lp9xRt", &l),
+			 PAM_SUCCESS);
+	change("crm", "root-ann", "Quiet-Forest-Lamp-55", "Kq7#Zw2$Lp9xRtYu",
+	       "Kq7#Zw2$Lp9xRtYu", 1, &l);
+	assert_int_equal(l.chauthtok_rc, PAM_SUCCESS);
+}
+
 static void
 retry_and_mismatch(void **state)
 {
@@ -575,6 +629,8 @@ main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 		T(prompts_and_strong_password),
 		T(every_rejection_in_plain_words),
+		T(rules_at_their_boundaries),
+		T(role_override),
 		T(retry_and_mismatch),
 		T(history_refuses_the_last_remember),
 		T(min_age_refuses_a_second_change),
