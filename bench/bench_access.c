@@ -703,26 +703,6 @@ usage(FILE *fp)
 	MAX_RULES, MAX_SIZES);
 }
 
-static size_t
-parse_list(char *list, unsigned long *out, const char *what)
-{
-	char *tok, *save = NULL;
-	size_t n = 0;
-
-	for (tok = strtok_r(list, ",", &save); tok != NULL;
-	     tok = strtok_r(NULL, ",", &save)) {
-		if (n == MAX_SIZES)
-			die("%s: at most %d values", what, MAX_SIZES);
-		out[n] = parse_ul(tok, what);
-		if (out[n] < 1)
-			die("%s: at least 1", what);
-		n++;
-	}
-	if (n == 0)
-		die("%s: empty list", what);
-	return n;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -737,11 +717,11 @@ main(int argc, char **argv)
 	opt.seed = 0x9e3779b97f4a7c15ULL;
 	snprintf(opt.secdir, sizeof(opt.secdir),
 		 "/usr/lib/x86_64-linux-gnu/security");
-	opt.sizes = parse_list(sizes_default, opt.rules, "-R");
+	opt.sizes = parse_ul_list(sizes_default, opt.rules, MAX_SIZES, 1, "-R");
 
 	while ((c = getopt(argc, argv, "R:n:A:w:b:s:t:ko:x:h")) != -1) {
 		switch (c) {
-		case 'R': opt.sizes = parse_list(optarg, opt.rules, "-R"); break;
+		case 'R': opt.sizes = parse_ul_list(optarg, opt.rules, MAX_SIZES, 1, "-R"); break;
 		case 'n': opt.iters = parse_ul(optarg, "-n"); break;
 		case 'A': slow_list = optarg; slow_given = 1; break;
 		case 'w': opt.warmup = parse_ul(optarg, "-w"); break;
@@ -774,7 +754,7 @@ main(int argc, char **argv)
 			    MAX_RULES);
 	{
 		unsigned long slow[MAX_SIZES];
-		size_t n = slow_given ? parse_list(slow_list, slow, "-A") : 0;
+		size_t n = slow_given ? parse_ul_list(slow_list, slow, MAX_SIZES, 1, "-A") : 0;
 
 		/* The default list belongs to the default sizes; for other
 		 * sizes the default is -n, unless -A says. */

@@ -952,24 +952,6 @@ usage(FILE *fp)
 "  -b DIR, -s DIR  accepted for run-common.sh; not used\n", MAX_SIZES);
 }
 
-static size_t
-parse_list(char *list, unsigned long *out)
-{
-	char *tok, *save = NULL;
-	size_t n = 0;
-
-	for (tok = strtok_r(list, ",", &save); tok != NULL;
-	     tok = strtok_r(NULL, ",", &save)) {
-		if (n == MAX_SIZES)
-			die("-B: at most %d values", MAX_SIZES);
-		out[n] = parse_ul(tok, "-B");
-		if (out[n] == 0)
-			return 0;
-		n++;
-	}
-	return n;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -982,14 +964,19 @@ main(int argc, char **argv)
 	opt.opens = 1000;
 	opt.warmup = 100;
 	opt.seed = 0x9e3779b97f4a7c15ULL;
-	opt.nsizes = parse_list(sizes_default, opt.sizes);
+	opt.nsizes = parse_ul_list(sizes_default, opt.sizes, MAX_SIZES, 0, "-B");
 	while ((c = getopt(argc, argv, "n:c:O:w:B:Ct:o:x:b:s:h")) != -1) {
 		switch (c) {
 		case 'n': opt.iters = parse_ul(optarg, "-n"); break;
 		case 'c': opt.cold = parse_ul(optarg, "-c"); break;
 		case 'O': opt.opens = parse_ul(optarg, "-O"); break;
 		case 'w': opt.warmup = parse_ul(optarg, "-w"); break;
-		case 'B': opt.nsizes = parse_list(optarg, opt.sizes); break;
+		case 'B':
+			opt.nsizes = parse_ul_list(optarg, opt.sizes,
+						   MAX_SIZES, 0, "-B");
+			if (opt.sizes[0] == 0)	/* -B 0: no part b */
+				opt.nsizes = 0;
+			break;
 		case 'C': opt.crlf = 1; break;
 		case 't':
 			snprintf(opt.work, sizeof(opt.work), "%s", optarg);

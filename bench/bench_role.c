@@ -487,26 +487,6 @@ usage(FILE *fp)
 "  -x SEED   seed of the order within each round\n", MAX_SIZES);
 }
 
-static size_t
-parse_list(char *list, unsigned long *out)
-{
-	char *tok, *save = NULL;
-	size_t n = 0;
-
-	for (tok = strtok_r(list, ",", &save); tok != NULL;
-	     tok = strtok_r(NULL, ",", &save)) {
-		if (n == MAX_SIZES)
-			die("-U: at most %d values", MAX_SIZES);
-		out[n] = parse_ul(tok, "-U");
-		if (out[n] < 2)
-			die("-U: at least 2 users (the two benchmarked)");
-		n++;
-	}
-	if (n == 0)
-		die("-U: empty list");
-	return n;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -520,10 +500,10 @@ main(int argc, char **argv)
 	opt.seed = 0x9e3779b97f4a7c15ULL;
 	snprintf(opt.secdir, sizeof(opt.secdir),
 		 "/usr/lib/x86_64-linux-gnu/security");
-	opt.sizes = parse_list(sizes_default, opt.users);
+	opt.sizes = parse_ul_list(sizes_default, opt.users, MAX_SIZES, 2, "-U");
 	while ((c = getopt(argc, argv, "U:n:w:b:s:t:kx:h")) != -1) {
 		switch (c) {
-		case 'U': opt.sizes = parse_list(optarg, opt.users); break;
+		case 'U': opt.sizes = parse_ul_list(optarg, opt.users, MAX_SIZES, 2, "-U"); break;
 		case 'n': opt.iters = parse_ul(optarg, "-n"); break;
 		case 'w': opt.warmup = parse_ul(optarg, "-w"); break;
 		case 'b': snprintf(opt.top, sizeof(opt.top), "%s", optarg); break;

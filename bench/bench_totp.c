@@ -909,26 +909,6 @@ usage(FILE *fp)
 	MAX_SIZES);
 }
 
-static size_t
-parse_list(char *list, unsigned long *out, const char *what)
-{
-	char *tok, *save = NULL;
-	size_t n = 0;
-
-	for (tok = strtok_r(list, ",", &save); tok != NULL;
-	     tok = strtok_r(NULL, ",", &save)) {
-		if (n == MAX_SIZES)
-			die("%s: at most %d values", what, MAX_SIZES);
-		out[n] = parse_ul(tok, what);
-		if (out[n] < 1)
-			die("%s: at least 1", what);
-		n++;
-	}
-	if (n == 0)
-		die("%s: empty list", what);
-	return n;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -946,11 +926,11 @@ main(int argc, char **argv)
 	opt.seed = 0x9e3779b97f4a7c15ULL;
 	snprintf(opt.secdir, sizeof(opt.secdir),
 		 "/usr/lib/x86_64-linux-gnu/security");
-	opt.sizes = parse_list(users_default, opt.users, "-u");
+	opt.sizes = parse_ul_list(users_default, opt.users, MAX_SIZES, 1, "-u");
 
 	while ((c = getopt(argc, argv, "u:n:O:w:r:b:s:t:ko:x:h")) != -1) {
 		switch (c) {
-		case 'u': opt.sizes = parse_list(optarg, opt.users, "-u"); break;
+		case 'u': opt.sizes = parse_ul_list(optarg, opt.users, MAX_SIZES, 1, "-u"); break;
 		case 'n': opt.iters = parse_ul(optarg, "-n"); break;
 		case 'O': slow_list = optarg; slow_given = 1; break;
 		case 'w': opt.warmup = parse_ul(optarg, "-w"); break;
@@ -980,7 +960,7 @@ main(int argc, char **argv)
 		die("-n: at least one login");
 	{
 		unsigned long slow[MAX_SIZES];
-		size_t n = slow_given ? parse_list(slow_list, slow, "-O") : 0;
+		size_t n = slow_given ? parse_ul_list(slow_list, slow, MAX_SIZES, 1, "-O") : 0;
 
 		/* The default list belongs to the default sizes; for other
 		 * sizes the default is -n, unless -O says. */

@@ -121,6 +121,27 @@ need(const char *dir, const char *file, const char *hint)
 		die("%s: %s (%s)", path, strerror(errno), hint);
 }
 
+size_t
+parse_ul_list(char *list, unsigned long *out, size_t max, unsigned long least,
+	      const char *what)
+{
+	char *tok, *save = NULL;
+	size_t n = 0;
+
+	for (tok = strtok_r(list, ",", &save); tok != NULL;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (n == max)
+			die("%s: at most %zu values", what, max);
+		out[n] = parse_ul(tok, what);
+		if (out[n] < least)
+			die("%s: at least %lu", what, least);
+		n++;
+	}
+	if (n == 0)
+		die("%s: empty list", what);
+	return n;
+}
+
 void
 default_top(char *top, size_t len)
 {

@@ -56,6 +56,11 @@ void sample_stats(const double *samples, size_t n, struct sample_stats *out);
 
 /* A decimal argument, or die naming what it was for. */
 unsigned long parse_ul(const char *s, const char *what);
+/* A comma list of decimals into out (at most max), each at least
+ * least; dies on an empty list, too many or too small values.  The
+ * count. */
+size_t parse_ul_list(char *list, unsigned long *out, size_t max,
+		     unsigned long least, const char *what);
 /* The build tree the program runs from: <top>/bench/<program> or
  * <top>/bench/.libs/<program>. */
 void default_top(char *top, size_t len);
