@@ -249,6 +249,22 @@ show "crmauth --conf restored.conf export | cmp - backup.json && echo identical"
 "$crmauth" --conf "$work/restored.conf" export | cmp - "$work/backup.json" &&
 	echo identical
 
+step "carol's first password is temporary: at her first login she must choose one, under the policy"
+show "echo '<password>' | crmauth user add carol --dept sales --password-stdin"
+echo 'Carol-Temporary-Pass-3' | "$crmauth" --conf "$conf" user add carol \
+	--dept sales --password-stdin
+admin user expire carol
+# Her answers, one a line: the temporary password (to log in, then as
+# the current one), a weak new one, then a strong one twice.
+show "printf '<temporary>\\n<temporary>\\ncarol2024\\n<new>\\n<new>\\n' | crm-login --stdin -r 203.0.113.10 carol"
+printf '%s\n' 'Carol-Temporary-Pass-3' 'Carol-Temporary-Pass-3' carol2024 \
+	'Maple-Orbit-Lantern-58' 'Maple-Orbit-Lantern-58' |
+	"$login" --stdin --confdir "$work/pam.d" -r 203.0.113.10 carol 2>&1 || true
+step "carol logs in with the password she chose"
+try_login carol 'Maple-Orbit-Lantern-58' 203.0.113.10
+admin audit --user carol --event password_rejected
+admin audit --user carol --event password_changed
+
 step "The audit trail, and its HMAC chain"
 admin audit
 admin audit verify

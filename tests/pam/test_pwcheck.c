@@ -231,6 +231,94 @@ usage_errors_exit_2(void **state)
 	assert_int_equal(CA("passwd", "frobnicate"), 2);
 }
 
+/* crmauth user passwd bob with pw on stdin and extra options. */
+static int
+set_password(const char *pw, const char *opt1, const char *opt2, char *err,
+	     size_t errlen)
+{
+	char in[256];
+
+	snprintf(in, sizeof(in), "%s\n", pw);
+	return fx_crmauth_err(&fx, in, NULL, 0, err, errlen, "user", "passwd",
+			      "bob", "--stdin", opt1, opt2, NULL);
+}
+
+static int
+login_auth(const char *user, const char *pw)
+{
+	struct login l;
+
+	fx_login("crm", user, pw, NULL, &l);
+	return l.auth_rc;
+}
+
+/* An administrator is held to the policy and the history too, unless
+ * --force, which the audit row says. */
+static void
+user_passwd_applies_the_policy(void **state)
+{
+	char err[4096];
+
+	(void)state;
+	assert_int_equal(set_password("bob-short", NULL, NULL, err,
+				      sizeof(err)), 1);
+	assert_non_null(strstr(err, "The password is shorter than 12 "
+			       "characters"));
+	assert_non_null(strstr(err, "The password contains the user name"));
+	assert_int_equal(login_auth("bob", PW), PAM_SUCCESS);
+	assert_int_equal(fx_audit_count(&fx, "bob", "password_rejected"), 1);
+	assert_int_equal(fx_audit_count(&fx, "bob", "password_changed"), 0);
+
+	assert_int_equal(set_password(STRONG, NULL, NULL, err, sizeof(err)),
+			 0);
+	assert_int_equal(login_auth("bob", STRONG), PAM_SUCCESS);
+	assert_int_equal(login_auth("bob", PW), PAM_AUTH_ERR);
+	assert_true(fx_sql_holds(&fx, "SELECT 1 FROM audit WHERE user = 'bob' "
+				 "AND event = 'password_changed' AND detail = "
+				 "'set by an administrator' AND ruser IS NOT "
+				 "NULL"));
+	/* Reuse: the current one, and the one before it. */
+	assert_int_equal(set_password(STRONG, NULL, NULL, err, sizeof(err)),
+			 1);
+	assert_non_null(strstr(err, "The password was used before"));
+	assert_int_equal(set_password(PW, NULL, NULL, err, sizeof(err)), 1);
+	assert_non_null(strstr(err, "The password was used before"));
+
+	assert_int_equal(set_password("bob-short", "--force", NULL, err,
+				      sizeof(err)), 0);
+	assert_non_null(strstr(err, "warning: The password is shorter"));
+	assert_int_equal(login_auth("bob", "bob-short"), PAM_SUCCESS);
+	assert_true(fx_sql_holds(&fx, "SELECT 1 FROM audit WHERE user = 'bob' "
+				 "AND event = 'password_changed' AND detail "
+				 "LIKE 'weak, accepted by an administrator: "
+				 "reason=minlen%usercheck%'"));
+	assert_int_equal(CA("user", "passwd", "nobody-here", "--stdin"), 1);
+}
+
+/* --expire and user expire: the next login must change the password. */
+static void
+expire_forces_a_change(void **state)
+{
+	struct login l;
+	char err[4096];
+
+	(void)state;
+	assert_int_equal(set_password(STRONG, "--expire", NULL, err,
+				      sizeof(err)), 0);
+	fx_login("crm", "bob", STRONG, NULL, &l);
+	assert_int_equal(l.acct_rc, PAM_NEW_AUTHTOK_REQD);
+	assert_string_equal(fx_env_get(&l, "CRM_STATUS"), "expired");
+
+	assert_int_equal(CA("user", "show", "ada"), 0);
+	fx_login("crm", "ada", PW, NULL, &l);
+	assert_int_equal(l.acct_rc, PAM_SUCCESS);
+	assert_int_equal(CA("user", "expire", "ada"), 0);
+	fx_login("crm", "ada", PW, NULL, &l);
+	assert_int_equal(l.acct_rc, PAM_NEW_AUTHTOK_REQD);
+	assert_int_equal(fx_audit_count(&fx, "ada", "admin:user expire"), 1);
+	assert_int_equal(CA("user", "expire", "nobody-here"), 1);
+}
+
 int
 main(void)
 {
@@ -247,6 +335,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 			unreadable_breached_list_refuses, setup, teardown),
 		cmocka_unit_test_setup_teardown(usage_errors_exit_2, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(user_passwd_applies_the_policy,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(expire_forces_a_change, setup,
 						teardown),
 	};
 

@@ -71,6 +71,13 @@ ca_syslog(const struct crmauth *ca, const char *user, const char *event,
 	char tag[CRM_AUDIT_TAG_MAX];
 
 	crm_audit_tag(stamp, tag, sizeof(tag));
+	ca_log_row(ca, user, event, tag);
+}
+
+void
+ca_log_row(const struct crmauth *ca, const char *user, const char *event,
+	   const char *tag)
+{
 	openlog("crmauth", LOG_PID, LOG_AUTHPRIV);
 	syslog(LOG_NOTICE, "%s user=%s by=%s %s", event,
 	       user != NULL ? user : "-",

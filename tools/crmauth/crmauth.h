@@ -173,6 +173,18 @@ int ca_audit_append(struct crmauth *ca, struct crm_store *store,
 /* Format an audit detail; a detail too long is cut with "...". */
 void ca_detail(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The authpriv line of a decision a lib function wrote the audit row of
+ * (tag: its crm_outcome audit_tag), as ca_change writes one. */
+void ca_log_row(const struct crmauth *ca, const char *user, const char *event,
+		const char *tag);
+
+/* The [passwd] options as pam_crm_passwd reads them, and the role
+ * sections (free with crm_config_free_roles).  An exit status. */
+struct crm_passwd_opts;
+struct crm_role_sections;
+int ca_passwd_options(struct crmauth *ca, struct crm_passwd_opts *opts,
+		      struct crm_role_sections *roles);
+
 /* Report a change done: a line of text, or a JSON object with --json. */
 void ca_done(struct crmauth *ca, const char *event, const char *name,
 	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));

@@ -44,23 +44,34 @@ check_env_free(struct check_env *env)
 		crm_breached_close(env->breached);
 }
 
-/* The options as pam_crm_passwd reads them, and USER's roles on top. */
-static int
-load_policy(struct crmauth *ca, const char *name, struct check_env *env)
+int
+ca_passwd_options(struct crmauth *ca, struct crm_passwd_opts *opts,
+		  struct crm_role_sections *roles)
 {
 	char conf_arg[PATH_MAX + 8];
-	char err[PATH_MAX + 256];
 	const char *argv[1];
 	int argc, rc;
 
 	argc = ca_module_argv(ca, conf_arg, sizeof(conf_arg), argv);
-	crm_passwd_defaults(&env->opts, NULL);
+	crm_passwd_defaults(opts, NULL);
 	if (argc < 0)
 		return ca_fail(ca, CRM_INVALID, "--conf");
-	rc = crm_passwd_load_roles(&env->opts, NULL, argc, argv, &env->roles,
-				   &ca->log);
+	rc = crm_passwd_load_roles(opts, NULL, argc, argv, roles, &ca->log);
 	if (rc != CRM_OK)
 		return ca_fail(ca, rc, "reading the [passwd] options");
+	return CA_EXIT_OK;
+}
+
+/* The options as pam_crm_passwd reads them, and USER's roles on top. */
+static int
+load_policy(struct crmauth *ca, const char *name, struct check_env *env)
+{
+	char err[PATH_MAX + 256];
+	int rc;
+
+	if ((rc = ca_passwd_options(ca, &env->opts, &env->roles)) !=
+	    CA_EXIT_OK)
+		return rc;
 	env->policy = env->opts.policy;
 	if (name != NULL) {
 		if ((rc = ca_open(ca)) != CRM_OK)

@@ -17,6 +17,7 @@
 #include "core/crypto.h"
 #include "core/hash.h"
 #include "decide/lockout.h"
+#include "decide/passwd.h"
 #include "store/store.h"
 
 #include "crmauth.h"
@@ -28,7 +29,8 @@ static const char user_usage[] =
 "       crmauth user set NAME (--login-shell PATH | --no-login)\n"
 "       crmauth user suspend NAME --until TIME\n"
 "       crmauth user link NAME OTHER\n"
-"       crmauth user passwd NAME [--stdin]\n"
+"       crmauth user passwd NAME [--stdin] [--force] [--expire]\n"
+"       crmauth user expire NAME\n"
 "       crmauth user list\n"
 "TIME: ISO 8601 (2026-01-31T18:00:00Z) or +30m / +2h / +7d from now.\n";
 
@@ -177,7 +179,7 @@ user_change(struct crmauth *ca, const char *name, const char *event,
 	struct ca_change change = { 0 };
 
 	/* Every change but a password's may change who is in NSS. */
-	change.sync_logins = strcmp(event, "admin:user passwd") != 0;
+	change.sync_logins = strcmp(event, "admin:user expire") != 0;
 	change.apply = apply;
 	change.arg = arg;
 	change.kind = "user";
@@ -646,17 +648,72 @@ user_check_exists(struct crmauth *ca, const char *name)
 	return CA_EXIT_OK;
 }
 
-static int
-user_passwd_apply(struct crmauth *ca, struct ca_change *change)
+/* Every reason of a verdict, one a line, on standard error. */
+static void
+print_reasons(const char *name, const char *what, const char *message)
 {
-	int rc;
+	const char *line = message, *end;
 
-	rc = crm_store_user_set_password(ca->ctx->store, change->name,
-					 change->arg, crm_now_ms());
-	if (rc == CRM_OK)
-		ca_detail(change->detail, sizeof(change->detail), "%s",
-			  "password set by an administrator");
-	return rc;
+	while (*line != '\0') {
+		end = strchr(line, '\n');
+		if (end == NULL)
+			end = line + strlen(line);
+		ca_warn("user %s: %s%.*s", name, what, (int)(end - line), line);
+		line = *end == '\n' ? end + 1 : end;
+	}
+}
+
+/*
+ * The policy and the history apply to an administrator too: a weak or
+ * reused password only with --force (audited as weak).  One transaction,
+ * the one of pam_crm_passwd's change, with its audit row
+ * (password_changed, "set by an administrator").
+ */
+static int
+user_passwd_set(struct crmauth *ca, const char *name, const char *password,
+		unsigned int how)
+{
+	struct crm_passwd_opts *opts;
+	struct crm_role_sections roles;
+	struct crm_request req;
+	struct crm_outcome out;
+	int rc, ret;
+
+	memset(&roles, 0, sizeof(roles));
+	/* About 20 KiB of paths: on the heap, as everywhere else. */
+	opts = malloc(sizeof(*opts));
+	if (opts == NULL)
+		return ca_fail(ca, CRM_ENOMEM, "user %s", name);
+	ret = ca_passwd_options(ca, opts, &roles);
+	if (ret != CA_EXIT_OK)
+		goto out;
+	memset(&req, 0, sizeof(req));
+	req.service = "crmauth";
+	req.user = name;
+	req.ruser = ca->invoker[0] != '\0' ? ca->invoker : NULL;
+	req.tty = ca->tty[0] != '\0' ? ca->tty : NULL;
+	rc = crm_passwd_change(ca->ctx, opts, &roles, &req, NULL, password,
+			       how, &out);
+	if (out.audit_tag[0] != '\0')
+		ca_log_row(ca, name, out.event, out.audit_tag);
+	if (out.verdict == CRM_FAIL) {
+		ret = ca_fail(ca, rc, "user %s: %s", name, out.detail);
+	} else if (out.verdict == CRM_DENY) {
+		print_reasons(name, "", out.message);
+		ca_warn("user %s: password refused (--force sets it anyway)",
+			name);
+		ret = CA_EXIT_REFUSED;
+	} else {
+		print_reasons(name, "warning: ", out.message);
+		ca_done(ca, "admin:user passwd", name, "password of user %s "
+			"changed%s", name, (how & CRM_PWCHANGE_EXPIRE) ?
+			"; it must be changed at the next login" : "");
+		ret = CA_EXIT_OK;
+	}
+out:
+	crm_config_free_roles(&roles);
+	free(opts);
+	return ret;
 }
 
 static int
@@ -664,22 +721,30 @@ user_passwd(struct crmauth *ca, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "stdin", no_argument, NULL, 's' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "expire", no_argument, NULL, 'e' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char hash[CRM_HASH_MAX];
-	char done[CRM_MSG_MAX];
+	char password[CA_PASSWORD_MAX + 1];
+	unsigned int how = CRM_PWCHANGE_ADMIN;
 	const char *name;
-	int from_stdin = 0, c, opt, ret = CA_EXIT_ERROR;
+	int from_stdin = 0, c, opt, rc, ret = CA_EXIT_ERROR;
 
-	hash[0] = '\0';
+	password[0] = '\0';
 	ca_getopt_reset();
 	while ((c = ca_getopt(argc, argv, ":h", longopts,
 			      "user passwd")) != -1) {
 		switch (c) {
 		case 's':
 			from_stdin = 1;
+			break;
+		case 'f':
+			how |= CRM_PWCHANGE_WARN_ONLY;
+			break;
+		case 'e':
+			how |= CRM_PWCHANGE_EXPIRE;
 			break;
 		default:
 			opt = ca_verb_option(ca, c, user_usage);
@@ -700,16 +765,48 @@ user_passwd(struct crmauth *ca, int argc, char **argv)
 		goto out;
 	if ((ret = user_check_exists(ca, name)) != CA_EXIT_OK)
 		goto out;
-	if ((ret = user_new_hash(ca, name, from_stdin, hash,
-				 sizeof(hash))) != CA_EXIT_OK)
+	rc = ca_read_password(name, from_stdin, password, sizeof(password));
+	if (rc != CRM_OK) {
+		ret = rc == CRM_INVALID ? CA_EXIT_REFUSED : CA_EXIT_ERROR;
 		goto out;
-
-	snprintf(done, sizeof(done), "password of user %s changed", name);
-	ret = user_change(ca, name, "admin:user passwd", user_passwd_apply,
-			  hash, done);
+	}
+	ret = user_passwd_set(ca, name, password, how);
 out:
-	crm_cleanse(hash, sizeof(hash));
+	crm_cleanse(password, sizeof(password));
 	return ret;
+}
+
+/* ---- user expire ---- */
+
+static int
+user_expire_apply(struct crmauth *ca, struct ca_change *change)
+{
+	int rc = crm_store_user_set_must_change(ca->ctx->store, change->name,
+						1);
+
+	if (rc == CRM_OK)
+		ca_detail(change->detail, sizeof(change->detail), "%s",
+			  "must change the password at the next login");
+	return rc;
+}
+
+static int
+user_expire(struct crmauth *ca, int argc, char **argv)
+{
+	char done[CRM_MSG_MAX];
+	const char *name;
+	int ret;
+
+	ret = ca_simple_args(ca, argc, argv, "user expire", user_usage, 1, 1);
+	if (ret != CA_CONTINUE)
+		return ret;
+	name = argv[optind];
+	if (ca_check_name("user", name) != CRM_OK)
+		return CA_EXIT_ERROR;
+	snprintf(done, sizeof(done), "user %s must change the password at "
+		 "the next login", name);
+	return user_change(ca, name, "admin:user expire", user_expire_apply,
+			   NULL, done);
 }
 
 /* ---- user show ---- */
@@ -1030,6 +1127,7 @@ cmd_user(struct crmauth *ca, int argc, char **argv)
 		{ "set", user_set },
 		{ "link", user_link },
 		{ "passwd", user_passwd },
+		{ "expire", user_expire },
 		{ "list", user_list },
 	};
 
