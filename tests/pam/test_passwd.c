@@ -132,10 +132,10 @@ a_client_with_a_fixed_service_name_logs_in(void **state)
 static void
 changed_password_takes_effect(void **state)
 {
-	assert_int_equal(fx_crmauth(&fx, "alice-New-Horse-2\n", NULL, 0, "user",
+	assert_int_equal(fx_crmauth(&fx, "Quiet-New-Horse-2\n", NULL, 0, "user",
 				    "passwd", "alice", "--stdin", NULL), 0);
 	assert_int_equal(login("alice", "alice-Correct-Horse-1"), PAM_AUTH_ERR);
-	assert_int_equal(login("alice", "alice-New-Horse-2"), PAM_SUCCESS);
+	assert_int_equal(login("alice", "Quiet-New-Horse-2"), PAM_SUCCESS);
 }
 
 /* Whether text occurs anywhere in the file's bytes. */
