@@ -178,7 +178,8 @@ user_change(struct crmauth *ca, const char *name, const char *event,
 {
 	struct ca_change change = { 0 };
 
-	/* Every change but a password's may change who is in NSS. */
+	/* Every change but the must-change flag may change who is in NSS
+	 * (a password is set by crm_passwd_change, not here). */
 	change.sync_logins = strcmp(event, "admin:user expire") != 0;
 	change.apply = apply;
 	change.arg = arg;
@@ -687,6 +688,10 @@ user_passwd_set(struct crmauth *ca, const char *name, const char *password,
 	ret = ca_passwd_options(ca, opts, &roles);
 	if (ret != CA_EXIT_OK)
 		goto out;
+	/* The tool sets the account's own hash: store=next hands the
+	 * password to pam_unix in a PAM stack, and there is none here, so
+	 * with it the change would be reported and audited but not made. */
+	opts->store = CRM_PASSWD_STORE_DB;
 	memset(&req, 0, sizeof(req));
 	req.service = "crmauth";
 	req.user = name;
@@ -705,7 +710,7 @@ user_passwd_set(struct crmauth *ca, const char *name, const char *password,
 		ret = CA_EXIT_REFUSED;
 	} else {
 		print_reasons(name, "warning: ", out.message);
-		ca_done(ca, "admin:user passwd", name, "password of user %s "
+		ca_done(ca, out.event, name, "password of user %s "
 			"changed%s", name, (how & CRM_PWCHANGE_EXPIRE) ?
 			"; it must be changed at the next login" : "");
 		ret = CA_EXIT_OK;
