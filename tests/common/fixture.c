@@ -314,6 +314,18 @@ fx_sql_holds(struct fixture *fx, const char *query)
 	return fx_sql(fx, sql) == 0;
 }
 
+int
+fx_sql_text(struct fixture *fx, const char *query, char *out, size_t len)
+{
+	const char *argv[] = { "/usr/bin/sqlite3", fx->db, query, NULL };
+	int rc;
+
+	out[0] = '\0';
+	rc = run_child(argv, NULL, out, len);
+	out[strcspn(out, "\n")] = '\0';
+	return rc;
+}
+
 long
 fx_failures(struct fixture *fx, const char *user)
 {

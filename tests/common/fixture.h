@@ -63,6 +63,10 @@ int fx_sql(struct fixture *fx, const char *sql);
 
 /* Whether query (a SELECT) returns a row. */
 int fx_sql_holds(struct fixture *fx, const char *query);
+/* The first row of query (a SELECT) as the sqlite3 shell prints it,
+ * without the newline, into out (len bytes).  Returns its exit status. */
+int fx_sql_text(struct fixture *fx, const char *query, char *out,
+		size_t len);
 
 /* The number of failures `crmauth --json lockout show USER` reports. */
 long fx_failures(struct fixture *fx, const char *user);

@@ -5,7 +5,10 @@
  * when USER is given, [passwd.role.admin] minlen = 16 for an admin (and
  * the strictest value for a user with several roles), a breached list
  * that cannot be read refusing, usage errors exit 2, and nothing stored
- * or audited.
+ * or audited.  crmauth user passwd under the same policy and history:
+ * a refusal changes no hash and is audited, --force sets it and says
+ * so in one password_changed row, --expire and user expire make the
+ * next login through "crm" end in PAM_NEW_AUTHTOK_REQD.
  */
 #include "autoconfig.h"
 
@@ -243,6 +246,18 @@ set_password(const char *pw, const char *opt1, const char *opt2, char *err,
 			      "bob", "--stdin", opt1, opt2, NULL);
 }
 
+/* The stored hash of user, as the sqlite3 shell prints it. */
+static void
+stored_hash(const char *user, char *out, size_t len)
+{
+	char query[256];
+
+	snprintf(query, sizeof(query), "SELECT password_hash FROM users "
+		 "WHERE name = '%s';", user);
+	assert_int_equal(fx_sql_text(&fx, query, out, len), 0);
+	assert_int_not_equal(out[0], '\0');
+}
+
 static int
 login_auth(const char *user, const char *pw)
 {
@@ -257,32 +272,60 @@ login_auth(const char *user, const char *pw)
 static void
 user_passwd_applies_the_policy(void **state)
 {
-	char err[4096];
+	char err[4096], out[65536], before[256], after[256];
 
 	(void)state;
+	stored_hash("bob", before, sizeof(before));
 	assert_int_equal(set_password("bob-short", NULL, NULL, err,
 				      sizeof(err)), 1);
-	assert_non_null(strstr(err, "The password is shorter than 12 "
-			       "characters"));
-	assert_non_null(strstr(err, "The password contains the user name"));
+	assert_non_null(strstr(err, "crmauth: user bob: The password is "
+			       "shorter than 12 characters\n"));
+	assert_non_null(strstr(err, "crmauth: user bob: The password "
+			       "contains the user name\n"));
+	stored_hash("bob", after, sizeof(after));
+	assert_string_equal(after, before);
 	assert_int_equal(login_auth("bob", PW), PAM_SUCCESS);
 	assert_int_equal(fx_audit_count(&fx, "bob", "password_rejected"), 1);
+	assert_true(fx_sql_holds(&fx, "SELECT 1 FROM audit WHERE user = 'bob' "
+				 "AND event = 'password_rejected' AND detail "
+				 "LIKE 'reason=minlen%usercheck%'"));
 	assert_int_equal(fx_audit_count(&fx, "bob", "password_changed"), 0);
 
-	assert_int_equal(set_password(STRONG, NULL, NULL, err, sizeof(err)),
-			 0);
+	assert_int_equal(fx_crmauth(&fx, STRONG "\n", out, sizeof(out),
+				    "--json", "user", "passwd", "bob",
+				    "--stdin", NULL), 0);
+	assert_non_null(strstr(out, "\"password_changed\""));
+	stored_hash("bob", after, sizeof(after));
+	assert_string_not_equal(after, before);
 	assert_int_equal(login_auth("bob", STRONG), PAM_SUCCESS);
 	assert_int_equal(login_auth("bob", PW), PAM_AUTH_ERR);
 	assert_true(fx_sql_holds(&fx, "SELECT 1 FROM audit WHERE user = 'bob' "
 				 "AND event = 'password_changed' AND detail = "
 				 "'set by an administrator' AND ruser IS NOT "
 				 "NULL"));
+	/* One row for one change, and the one an auditor looks for. */
+	assert_int_equal(fx_audit_count(&fx, "bob", "password_changed"), 1);
+	assert_int_equal(fx_audit_count(&fx, "bob", "admin:user passwd"), 0);
+	assert_int_equal(fx_crmauth(&fx, NULL, out, sizeof(out), "audit",
+				    "--event", "password_changed", NULL), 0);
+	assert_non_null(strstr(out, "set by an administrator"));
+	assert_non_null(strstr(out, "bob"));
 	/* Reuse: the current one, and the one before it. */
 	assert_int_equal(set_password(STRONG, NULL, NULL, err, sizeof(err)),
 			 1);
 	assert_non_null(strstr(err, "The password was used before"));
 	assert_int_equal(set_password(PW, NULL, NULL, err, sizeof(err)), 1);
 	assert_non_null(strstr(err, "The password was used before"));
+	assert_int_equal(login_auth("bob", STRONG), PAM_SUCCESS);
+	/* --force takes a used one too, and says so. */
+	assert_int_equal(set_password(PW, "--force", NULL, err, sizeof(err)),
+			 0);
+	assert_non_null(strstr(err, "warning: The password was used before"));
+	assert_int_equal(login_auth("bob", PW), PAM_SUCCESS);
+	assert_true(fx_sql_holds(&fx, "SELECT 1 FROM audit WHERE user = 'bob' "
+				 "AND event = 'password_changed' AND detail = "
+				 "'weak, accepted by an administrator: "
+				 "reason=history'"));
 
 	assert_int_equal(set_password("bob-short", "--force", NULL, err,
 				      sizeof(err)), 0);
@@ -300,7 +343,7 @@ static void
 expire_forces_a_change(void **state)
 {
 	struct login l;
-	char err[4096];
+	char err[4096], out[65536];
 
 	(void)state;
 	assert_int_equal(set_password(STRONG, "--expire", NULL, err,
@@ -309,14 +352,43 @@ expire_forces_a_change(void **state)
 	assert_int_equal(l.acct_rc, PAM_NEW_AUTHTOK_REQD);
 	assert_string_equal(fx_env_get(&l, "CRM_STATUS"), "expired");
 
-	assert_int_equal(CA("user", "show", "ada"), 0);
 	fx_login("crm", "ada", PW, NULL, &l);
 	assert_int_equal(l.acct_rc, PAM_SUCCESS);
-	assert_int_equal(CA("user", "expire", "ada"), 0);
+	assert_int_equal(fx_crmauth(&fx, NULL, out, sizeof(out), "user",
+				    "show", "ada", NULL), 0);
+	assert_null(strstr(out, "must be changed"));
+	assert_int_equal(fx_crmauth(&fx, NULL, out, sizeof(out), "user",
+				    "expire", "ada", NULL), 0);
+	assert_string_equal(out, "user ada must change the password at the "
+			    "next login\n");
 	fx_login("crm", "ada", PW, NULL, &l);
+	assert_int_equal(l.auth_rc, PAM_SUCCESS);
 	assert_int_equal(l.acct_rc, PAM_NEW_AUTHTOK_REQD);
+	assert_string_equal(fx_env_get(&l, "CRM_STATUS"), "expired");
 	assert_int_equal(fx_audit_count(&fx, "ada", "admin:user expire"), 1);
+	assert_int_equal(fx_crmauth(&fx, NULL, out, sizeof(out), "user",
+				    "show", "ada", NULL), 0);
+	assert_non_null(strstr(out, "password:          set, must be "
+			       "changed\n"));
+	assert_int_equal(fx_crmauth(&fx, NULL, out, sizeof(out), "--json",
+				    "user", "show", "ada", NULL), 0);
+	assert_non_null(strstr(out, "\"must_change\": true"));
 	assert_int_equal(CA("user", "expire", "nobody-here"), 1);
+}
+
+/* [passwd] store = next is for a PAM stack with pam_unix after the
+ * module; the tool has none, and sets the account's hash all the same. */
+static void
+user_passwd_stores_whatever_the_stack_store(void **state)
+{
+	char err[4096];
+
+	(void)state;
+	conf_with("store = next\n");
+	assert_int_equal(set_password(STRONG, NULL, NULL, err, sizeof(err)),
+			 0);
+	assert_int_equal(login_auth("bob", STRONG), PAM_SUCCESS);
+	assert_int_equal(login_auth("bob", PW), PAM_AUTH_ERR);
 }
 
 int
@@ -340,6 +412,9 @@ main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(expire_forces_a_change, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+			user_passwd_stores_whatever_the_stack_store, setup,
+			teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -178,7 +178,8 @@ user_change(struct crmauth *ca, const char *name, const char *event,
 {
 	struct ca_change change = { 0 };
 
-	/* Every change but a password's may change who is in NSS. */
+	/* Every change but the must-change flag may change who is in NSS
+	 * (a password is set by crm_passwd_change, not here). */
 	change.sync_logins = strcmp(event, "admin:user expire") != 0;
 	change.apply = apply;
 	change.arg = arg;
@@ -344,6 +345,25 @@ out:
 	return ret;
 }
 
+/*
+ * The one NAME of a verb that takes no options of its own, checked.
+ * NULL, with the exit status in *ret, when there is none, it is not a
+ * user name, or --help was asked for.
+ */
+static const char *
+user_one_name(struct crmauth *ca, int argc, char **argv, const char *verb,
+	      int *ret)
+{
+	*ret = ca_simple_args(ca, argc, argv, verb, user_usage, 1, 1);
+	if (*ret != CA_CONTINUE)
+		return NULL;
+	if (ca_check_name("user", argv[optind]) != CRM_OK) {
+		*ret = CA_EXIT_ERROR;
+		return NULL;
+	}
+	return argv[optind];
+}
+
 /* ---- user del | enable | disable ---- */
 
 static int
@@ -359,12 +379,8 @@ user_del(struct crmauth *ca, int argc, char **argv)
 	const char *name;
 	int ret;
 
-	ret = ca_simple_args(ca, argc, argv, "user del", user_usage, 1, 1);
-	if (ret != CA_CONTINUE)
+	if ((name = user_one_name(ca, argc, argv, "user del", &ret)) == NULL)
 		return ret;
-	name = argv[optind];
-	if (ca_check_name("user", name) != CRM_OK)
-		return CA_EXIT_ERROR;
 	snprintf(done, sizeof(done), "user %s deleted", name);
 	return user_change(ca, name, "admin:user del", user_del_apply,
 			   NULL, done);
@@ -413,29 +429,26 @@ user_set_status(struct crmauth *ca, const char *name,
 static int
 user_enable(struct crmauth *ca, int argc, char **argv)
 {
+	const char *name;
 	int ret;
 
-	ret = ca_simple_args(ca, argc, argv, "user enable", user_usage, 1, 1);
-	if (ret != CA_CONTINUE)
+	if ((name = user_one_name(ca, argc, argv, "user enable", &ret)) ==
+	    NULL)
 		return ret;
-	if (ca_check_name("user", argv[optind]) != CRM_OK)
-		return CA_EXIT_ERROR;
-	return user_set_status(ca, argv[optind], CRM_USER_ACTIVE, 0,
+	return user_set_status(ca, name, CRM_USER_ACTIVE, 0,
 			       "admin:user enable", "status=active");
 }
 
 static int
 user_disable(struct crmauth *ca, int argc, char **argv)
 {
+	const char *name;
 	int ret;
 
-	ret = ca_simple_args(ca, argc, argv, "user disable", user_usage, 1,
-			     1);
-	if (ret != CA_CONTINUE)
+	if ((name = user_one_name(ca, argc, argv, "user disable", &ret)) ==
+	    NULL)
 		return ret;
-	if (ca_check_name("user", argv[optind]) != CRM_OK)
-		return CA_EXIT_ERROR;
-	return user_set_status(ca, argv[optind], CRM_USER_DISABLED, 0,
+	return user_set_status(ca, name, CRM_USER_DISABLED, 0,
 			       "admin:user disable", "status=disabled");
 }
 
@@ -687,6 +700,10 @@ user_passwd_set(struct crmauth *ca, const char *name, const char *password,
 	ret = ca_passwd_options(ca, opts, &roles);
 	if (ret != CA_EXIT_OK)
 		goto out;
+	/* The tool sets the account's own hash: store=next hands the
+	 * password to pam_unix in a PAM stack, and there is none here, so
+	 * with it the change would be reported and audited but not made. */
+	opts->store = CRM_PASSWD_STORE_DB;
 	memset(&req, 0, sizeof(req));
 	req.service = "crmauth";
 	req.user = name;
@@ -705,7 +722,7 @@ user_passwd_set(struct crmauth *ca, const char *name, const char *password,
 		ret = CA_EXIT_REFUSED;
 	} else {
 		print_reasons(name, "warning: ", out.message);
-		ca_done(ca, "admin:user passwd", name, "password of user %s "
+		ca_done(ca, out.event, name, "password of user %s "
 			"changed%s", name, (how & CRM_PWCHANGE_EXPIRE) ?
 			"; it must be changed at the next login" : "");
 		ret = CA_EXIT_OK;
@@ -797,12 +814,9 @@ user_expire(struct crmauth *ca, int argc, char **argv)
 	const char *name;
 	int ret;
 
-	ret = ca_simple_args(ca, argc, argv, "user expire", user_usage, 1, 1);
-	if (ret != CA_CONTINUE)
+	if ((name = user_one_name(ca, argc, argv, "user expire", &ret)) ==
+	    NULL)
 		return ret;
-	name = argv[optind];
-	if (ca_check_name("user", name) != CRM_OK)
-		return CA_EXIT_ERROR;
 	snprintf(done, sizeof(done), "user %s must change the password at "
 		 "the next login", name);
 	return user_change(ca, name, "admin:user expire", user_expire_apply,
@@ -922,12 +936,8 @@ user_show(struct crmauth *ca, int argc, char **argv)
 
 	memset(&entry, 0, sizeof(entry));
 	memset(&user, 0, sizeof(user));
-	ret = ca_simple_args(ca, argc, argv, "user show", user_usage, 1, 1);
-	if (ret != CA_CONTINUE)
+	if ((name = user_one_name(ca, argc, argv, "user show", &ret)) == NULL)
 		return ret;
-	name = argv[optind];
-	if (ca_check_name("user", name) != CRM_OK)
-		return CA_EXIT_ERROR;
 	if ((rc = ca_open(ca)) != CRM_OK)
 		return ca_exit_code(rc);
 
