@@ -1,12 +1,17 @@
 /*
- * breached.c - bisection over a mapped, sorted list of SHA-1 hashes (see
+ * breached.c - search of a mapped, sorted list of SHA-1 hashes (see
  * breached.h).
  *
  * The search keeps [lo, hi) as byte offsets of line starts whose hashes
- * bound the one sought: a probe at the middle byte backs up to the start
- * of its line, reads that line's hash and halves the range.  Each line is
- * checked as it is read, so that the cost stays a few dozen lines per
- * lookup and a damaged list is noticed where the search meets it.
+ * bound the one sought: a probe backs up to the start of its line, reads
+ * that line's hash and narrows the range.  SHA-1 hashes are spread
+ * evenly, so the probe goes where the hash sought should lie between the
+ * bounds' hashes (interpolation): a few lines whatever the size of the
+ * list, where halving takes log2(lines).  A probe that does not at least
+ * halve the range makes the next one a halving, so that a list that is
+ * not evenly spread (an administrator's own, a crafted one) still costs
+ * no more than about twice the bisection.  Each line is checked as it is
+ * read, so that a damaged list is noticed where the search meets it.
  */
 #include "autoconfig.h"
 
@@ -16,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,15 +163,42 @@ line_start(const struct crm_breached *list, size_t off)
 	return off;
 }
 
+/* The first 8 bytes of a hash, for the interpolation. */
+static uint64_t
+key_of(const unsigned char sha1[CRM_SHA1_LEN])
+{
+	uint64_t k = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		k = k << 8 | sha1[i];
+	return k;
+}
+
+/* Where in [lo, hi) the key should be, between the bounds' keys. */
+static size_t
+interpolate(size_t lo, size_t hi, uint64_t lo_key, uint64_t hi_key,
+	    uint64_t key)
+{
+	unsigned __int128 span = hi - lo;
+
+	if (key <= lo_key || hi_key <= lo_key)
+		return lo;
+	if (key >= hi_key)
+		return hi - 1;
+	return lo + (size_t)(span * (key - lo_key) / (hi_key - lo_key));
+}
+
 int
 crm_breached_lookup(const struct crm_breached *list,
 		    const unsigned char sha1[CRM_SHA1_LEN], int *found,
 		    unsigned long *count)
 {
 	unsigned char line[CRM_SHA1_LEN];
-	size_t lo = 0, hi, mid, start, next;
+	uint64_t key = key_of(sha1), lo_key = 0, hi_key = UINT64_MAX;
+	size_t lo = 0, hi, mid, start, next, before;
 	unsigned long n;
-	int cmp, rc;
+	int cmp, rc, halve = 0;
 
 	*found = 0;
 	*count = 0;
@@ -176,7 +209,9 @@ crm_breached_lookup(const struct crm_breached *list,
 	/* Invariant: every line starting before lo sorts below sha1, every
 	 * line starting at or after hi above it. */
 	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
+		before = hi - lo;
+		mid = halve ? lo + (hi - lo) / 2
+			    : interpolate(lo, hi, lo_key, hi_key, key);
 		start = line_start(list, mid);
 		if (start < lo)
 			start = lo;	/* lo is a line start */
@@ -191,11 +226,14 @@ crm_breached_lookup(const struct crm_breached *list,
 		}
 		if (cmp < 0) {
 			lo = next;
+			lo_key = key_of(line);
 		} else {
 			if (start >= hi)
 				return CRM_INVALID;	/* cannot happen */
 			hi = start;
+			hi_key = key_of(line);
 		}
+		halve = lo < hi && hi - lo > before / 2;
 	}
 	return CRM_OK;
 }

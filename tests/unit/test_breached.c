@@ -123,6 +123,58 @@ lists_of_every_spelling(void **state)
 	every_line_found_and_neighbours_missed("\r\n", 0, 0);
 }
 
+/*
+ * A list that is not spread evenly (every hash but the last shares its
+ * first 8 bytes, the ones the search interpolates on): the probes that
+ * interpolate badly give way to halving, and every answer is right.
+ */
+static void
+an_uneven_list_is_searched_right(void **state)
+{
+	struct crm_breached *list = NULL;
+	unsigned char h[CRM_SHA1_LEN];
+	unsigned long count;
+	char err[256];
+	FILE *fp;
+	int i, j, found;
+
+	(void)state;
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	for (i = 0; i < LINES; i++) {
+		memset(h, 0, sizeof(h));
+		if (i + 1 == LINES)
+			memset(h, 0xff, sizeof(h));
+		else
+			h[9] = (unsigned char)(i >> 8), h[10] = (unsigned char)i,
+			h[11] = 1;
+		for (j = 0; j < CRM_SHA1_LEN; j++)
+			fprintf(fp, "%02X", h[j]);
+		fprintf(fp, ":%d\n", i + 1);
+	}
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(crm_breached_open(path, &list, err, sizeof(err)),
+			 CRM_OK);
+	for (i = 0; i + 1 < LINES; i++) {
+		memset(h, 0, sizeof(h));
+		h[9] = (unsigned char)(i >> 8);
+		h[10] = (unsigned char)i;
+		h[11] = 1;
+		assert_int_equal(crm_breached_lookup(list, h, &found, &count),
+				 CRM_OK);
+		assert_true(found);
+		assert_int_equal(count, (unsigned long)i + 1);
+		h[11] = 2;	/* between line i and line i + 1 */
+		assert_int_equal(crm_breached_lookup(list, h, &found, &count),
+				 CRM_OK);
+		assert_false(found);
+	}
+	memset(h, 0xff, sizeof(h));
+	assert_int_equal(crm_breached_lookup(list, h, &found, &count), CRM_OK);
+	assert_true(found);
+	crm_breached_close(list);
+}
+
 static void
 a_damaged_list_is_no_answer(void **state)
 {
@@ -174,6 +226,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(lists_of_every_spelling),
+		cmocka_unit_test(an_uneven_list_is_searched_right),
 		cmocka_unit_test(a_damaged_list_is_no_answer),
 	};
 	const char *work = getenv("CRM_TEST_WORK");
