@@ -22,6 +22,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <crypt.h>
+#include <shadow.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -603,6 +605,28 @@ run(const char *cmd)
 	return rc == -1 ? -1 : WEXITSTATUS(rc);
 }
 
+/*
+ * /etc/shadow holds a yescrypt hash of password for user: what pam_unix
+ * wrote is what we checked.  (Calling crypt_r here also links libcrypt
+ * into the test, which AddressSanitizer's crypt_r interceptor needs
+ * before pam_unix.so is loaded.)
+ */
+static void
+shadow_holds(const char *user, const char *password)
+{
+	struct crypt_data data;
+	struct spwd *sp;
+	const char *hash;
+
+	sp = getspnam(user);
+	assert_non_null(sp);
+	assert_int_equal(strncmp(sp->sp_pwdp, "$y$", 3), 0);
+	memset(&data, 0, sizeof(data));
+	hash = crypt_r(password, sp->sp_pwdp, &data);
+	assert_non_null(hash);
+	assert_string_equal(hash, sp->sp_pwdp);
+}
+
 /* The real pam_unix use_authtok writes what we checked into /etc/shadow
  * for a system user made here. */
 static void
@@ -615,6 +639,7 @@ store_next_with_pam_unix(void **state)
 	change("crm-unix", "crmpwunix", NULL, "Unix-Gets-It-From-Us-7",
 	       "Unix-Gets-It-From-Us-7", 0, &l);
 	assert_int_equal(l.chauthtok_rc, PAM_SUCCESS);
+	shadow_holds("crmpwunix", "Unix-Gets-It-From-Us-7");
 	fx_login("crm-unix", "crmpwunix", "Unix-Gets-It-From-Us-7", NULL, &l);
 	assert_int_equal(l.auth_rc, PAM_SUCCESS);
 	fx_login("crm-unix", "crmpwunix", "Unix-Gets-It-From-Us-8", NULL, &l);
