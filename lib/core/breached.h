@@ -4,11 +4,12 @@
  * (either case), optionally ":COUNT", lines sorted by the hash, LF or
  * CRLF.
  *
- * The file is mapped, never read whole, and searched by bisection over
- * byte offsets: a lookup touches about log2(lines) pages whatever the
- * size of the list (100 million lines: 27 probes).  A line the search
- * meets that is not of that form makes the lookup fail (CRM_INVALID): a
- * damaged list must not read as "not breached".
+ * The file is mapped, never read whole, and searched over byte offsets
+ * by interpolation (SHA-1 hashes are spread evenly), with a halving
+ * after any probe that does not halve the range: a few lines per lookup
+ * whatever the size of the list, at worst about twice log2(lines).  A
+ * line the search meets that is not of that form makes the lookup fail
+ * (CRM_INVALID): a damaged list must not read as "not breached".
  */
 #ifndef CRM_BREACHED_H
 #define CRM_BREACHED_H
