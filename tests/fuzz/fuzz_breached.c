@@ -2,8 +2,9 @@
  * fuzz_breached.c - the breached-password list reader (lib/core/breached.c)
  * on any file content, checked against a linear reading of the same file:
  * whenever every line is well formed and the hashes strictly ascend, the
- * bisection must find exactly the hashes the file holds, with their
- * counts, and no other.  On any other file it must only not crash.
+ * search (interpolation, and halving where that does not narrow) must
+ * find exactly the hashes the file holds, with their counts, and no
+ * other.  On any other file it must only not crash.
  */
 #define _GNU_SOURCE
 #include "autoconfig.h"
