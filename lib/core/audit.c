@@ -80,17 +80,6 @@ be64_put(unsigned char b[8], uint64_t v)
 	}
 }
 
-static uint64_t
-be64_get(const unsigned char b[8])
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		v = v << 8 | b[i];
-	return v;
-}
-
 static void
 put_u64(struct encoder *e, uint64_t v)
 {
@@ -260,9 +249,9 @@ head_load(struct crm_store *store, const struct crm_key *key,
 		return rc;
 	if (!crm_equal(want, raw + HEAD_BODY_LEN, CRM_HMAC_LEN))
 		return CRM_OK;
-	head->id = (int64_t)be64_get(raw);
+	head->id = (int64_t)crm_be64_get(raw);
 	memcpy(head->mac, raw + 8, CRM_MAC_LEN);
-	head->rows = (int64_t)be64_get(raw + 8 + CRM_MAC_LEN);
+	head->rows = (int64_t)crm_be64_get(raw + 8 + CRM_MAC_LEN);
 	*state = HEAD_OK;
 	return CRM_OK;
 }

@@ -163,18 +163,6 @@ line_start(const struct crm_breached *list, size_t off)
 	return off;
 }
 
-/* The first 8 bytes of a hash, for the interpolation. */
-static uint64_t
-key_of(const unsigned char sha1[CRM_SHA1_LEN])
-{
-	uint64_t k = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		k = k << 8 | sha1[i];
-	return k;
-}
-
 /* Where in [lo, hi) the key should be, between the bounds' keys. */
 static size_t
 interpolate(size_t lo, size_t hi, uint64_t lo_key, uint64_t hi_key,
@@ -195,7 +183,7 @@ crm_breached_lookup(const struct crm_breached *list,
 		    unsigned long *count)
 {
 	unsigned char line[CRM_SHA1_LEN];
-	uint64_t key = key_of(sha1), lo_key = 0, hi_key = UINT64_MAX;
+	uint64_t key = crm_be64_get(sha1), lo_key = 0, hi_key = UINT64_MAX;
 	size_t lo = 0, hi, mid, start, next, before;
 	unsigned long n;
 	int cmp, rc, halve = 0;
@@ -226,12 +214,12 @@ crm_breached_lookup(const struct crm_breached *list,
 		}
 		if (cmp < 0) {
 			lo = next;
-			lo_key = key_of(line);
+			lo_key = crm_be64_get(line);
 		} else {
 			if (start >= hi)
 				return CRM_INVALID;	/* cannot happen */
 			hi = start;
-			hi_key = key_of(line);
+			hi_key = crm_be64_get(line);
 		}
 		halve = lo < hi && hi - lo > before / 2;
 	}

@@ -108,3 +108,14 @@ out:
 	OPENSSL_cleanse(&acc, sizeof(acc));
 	return rc;
 }
+
+uint64_t
+crm_be64_get(const unsigned char b[8])
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | b[i];
+	return v;
+}

@@ -9,9 +9,13 @@
 #define CRM_ENCODE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* The value of a hex digit (either case), or -1. */
 int crm_hex_digit(int c);
+
+/* The 8 bytes at b as a big-endian number. */
+uint64_t crm_be64_get(const unsigned char b[8]);
 
 /* The base32 of len bytes into out (NUL-terminated, upper case, no
  * padding); CRM_INVALID when it does not fit outlen. */
