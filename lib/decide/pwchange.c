@@ -129,7 +129,7 @@ crm_passwd_change_begin(struct crm_ctx *ctx,
 	struct crm_outcome counted;
 	struct crm_user user;
 	int64_t now = crm_now_ms();
-	int known, match, rc;
+	int known, match, wrong_current = 0, rc;
 
 	crm_outcome_init(out);
 	if (!crm_request_valid(req, out))
@@ -183,6 +183,7 @@ crm_passwd_change_begin(struct crm_ctx *ctx,
 	} else if (!known || !match) {
 		/* The same words for a name that is not an account. */
 		out->user_masked = !known;
+		wrong_current = 1;
 		refuse(out, "auth_fail", "The current password is wrong",
 		       known ? "wrong current password" : "unknown user");
 	} else if (!(how & CRM_PWCHANGE_ADMIN) && opts->min_age > 0 &&
@@ -204,7 +205,7 @@ crm_passwd_change_begin(struct crm_ctx *ctx,
 		return rc;
 	/* A wrong current password is a failed login: counted, and the
 	 * lock set at the deny-th, by the same rules. */
-	if (lockout != NULL && strcmp(out->event, "auth_fail") == 0) {
+	if (lockout != NULL && wrong_current) {
 		rc = crm_lockout_decide(ctx, lockout, CRM_LOCKOUT_AUTHFAIL,
 					req, &counted);
 		if (counted.verdict == CRM_FAIL) {

@@ -37,15 +37,22 @@ ca_begin(struct crmauth *ca)
 
 /* The request and event of an admin change: module "crmauth", ruser the
  * administrator, tty where they typed it, no service or address. */
-static void
-ca_admin_event(const struct crmauth *ca, const char *user, const char *event,
-	       const char *detail, struct crm_request *req,
-	       struct crm_audit_event *ev)
+void
+ca_admin_request(const struct crmauth *ca, const char *user,
+		 struct crm_request *req)
 {
 	memset(req, 0, sizeof(*req));
 	req->user = user;
 	req->ruser = ca->invoker;
 	req->tty = ca->tty[0] != '\0' ? ca->tty : NULL;
+}
+
+static void
+ca_admin_event(const struct crmauth *ca, const char *user, const char *event,
+	       const char *detail, struct crm_request *req,
+	       struct crm_audit_event *ev)
+{
+	ca_admin_request(ca, user, req);
 	memset(ev, 0, sizeof(*ev));
 	ev->time_ms = 0;
 	ev->req = req;

@@ -173,6 +173,12 @@ int ca_audit_append(struct crmauth *ca, struct crm_store *store,
 /* Format an audit detail; a detail too long is cut with "...". */
 void ca_detail(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The request of an admin change to user: ruser the administrator, tty
+ * where they typed it, no service or address. */
+struct crm_request;
+void ca_admin_request(const struct crmauth *ca, const char *user,
+		      struct crm_request *req);
+
 /* The authpriv line of a decision a lib function wrote the audit row of
  * (tag: its crm_outcome audit_tag), as ca_change writes one. */
 void ca_log_row(const struct crmauth *ca, const char *user, const char *event,

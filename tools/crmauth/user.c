@@ -704,11 +704,7 @@ user_passwd_set(struct crmauth *ca, const char *name, const char *password,
 	 * password to pam_unix in a PAM stack, and there is none here, so
 	 * with it the change would be reported and audited but not made. */
 	opts->store = CRM_PASSWD_STORE_DB;
-	memset(&req, 0, sizeof(req));
-	req.service = "crmauth";
-	req.user = name;
-	req.ruser = ca->invoker[0] != '\0' ? ca->invoker : NULL;
-	req.tty = ca->tty[0] != '\0' ? ca->tty : NULL;
+	ca_admin_request(ca, name, &req);
 	rc = crm_passwd_change(ca->ctx, opts, &roles, &req, NULL, password,
 			       how, &out);
 	if (out.audit_tag[0] != '\0')
