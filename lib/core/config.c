@@ -19,6 +19,8 @@
 const char *const crm_unknown_choices[] = { "deny", "ignore", NULL };
 /* In the order of enum crm_durability (store.h). */
 const char *const crm_durability_choices[] = { "normal", "full", NULL };
+/* In the order of enum crm_broker_mode. */
+const char *const crm_broker_choices[] = { "auto", "always", "never", NULL };
 
 void
 crm_common_defaults(struct crm_common_opts *common)
@@ -32,6 +34,10 @@ crm_common_defaults(struct crm_common_opts *common)
 	common->audit_keep_days = 365;
 	common->durability = 0;		/* normal: see pam_crm.conf(5) */
 	common->unknown = CRM_UNKNOWN_DENY;
+	common->broker = CRM_BROKER_AUTO;
+	snprintf(common->broker_socket, sizeof(common->broker_socket), "%s",
+		 CRM_BROKER_SOCKET);
+	common->broker_timeout_ms = 3000;
 }
 
 /* ---- one value ---- */

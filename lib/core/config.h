@@ -68,7 +68,17 @@ struct crm_common_opts {
 	int debug;
 	int silent;
 	unsigned int unknown;		/* enum crm_unknown */
+	unsigned int broker;		/* enum crm_broker_mode */
+	char broker_socket[PATH_MAX];
+	unsigned long broker_timeout_ms;
+	/* crm-authd's: who may ask ("www-data:crm-web @web"). */
+	char broker_allow[CRM_NAME_MAX];
 };
+
+/* Where a decision runs: in this process when it can open the database
+ * (auto), always through crm-authd, or never through it. */
+enum crm_broker_mode { CRM_BROKER_AUTO, CRM_BROKER_ALWAYS, CRM_BROKER_NEVER };
+#define CRM_BROKER_SOCKET "/run/pam-crm/authd.sock"
 
 /* Table entries for crm_common_opts, for a module struct that begins with
  * `struct crm_common_opts common;`. */
@@ -81,10 +91,15 @@ struct crm_common_opts {
 	{ "durability", CRM_OPT_ENUM, offsetof(type, common.durability), 0, 0, crm_durability_choices, 0 }, \
 	{ "debug", CRM_OPT_BOOL, offsetof(type, common.debug), 0, 1, NULL, 0 }, \
 	{ "silent", CRM_OPT_BOOL, offsetof(type, common.silent), 0, 1, NULL, 0 }, \
-	{ "unknown", CRM_OPT_ENUM, offsetof(type, common.unknown), 0, 0, crm_unknown_choices, 0 }
+	{ "unknown", CRM_OPT_ENUM, offsetof(type, common.unknown), 0, 0, crm_unknown_choices, 0 }, \
+	{ "broker", CRM_OPT_ENUM, offsetof(type, common.broker), 0, 0, crm_broker_choices, 0 }, \
+	{ "broker_socket", CRM_OPT_PATH, offsetof(type, common.broker_socket), 0, 0, NULL, 0 }, \
+	{ "broker_timeout_ms", CRM_OPT_UINT, offsetof(type, common.broker_timeout_ms), 1, 600000, NULL, 0 }, \
+	{ "broker_allow", CRM_OPT_STRING, offsetof(type, common.broker_allow), 0, 0, NULL, 0 }
 
 extern const char *const crm_unknown_choices[];
 extern const char *const crm_durability_choices[];
+extern const char *const crm_broker_choices[];
 
 void crm_common_defaults(struct crm_common_opts *common);
 

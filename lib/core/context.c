@@ -207,6 +207,7 @@ crm_ctx_record(struct crm_ctx *ctx, const char *module,
 {
 	struct crm_audit_event ev;
 	struct crm_audit_stamp stamp;
+	char detail[CRM_DETAIL_MAX + 48];
 	int rc;
 
 	memset(&ev, 0, sizeof(ev));
@@ -217,6 +218,14 @@ crm_ctx_record(struct crm_ctx *ctx, const char *module,
 	ev.event = out->event;
 	ev.result = crm_audit_result(out->verdict);
 	ev.detail = out->detail;
+	/* Through crm-authd the rhost is the caller's word: the row says
+	 * whose. */
+	if (req != NULL && req->via_broker) {
+		snprintf(detail, sizeof(detail), "%s%sbroker_uid=%lu",
+			 out->detail, out->detail[0] != '\0' ? " " : "",
+			 req->broker_uid);
+		ev.detail = detail;
+	}
 	rc = crm_ctx_audit(ctx, &ev, &stamp);
 	if (rc == CRM_OK)
 		crm_audit_tag(&stamp, out->audit_tag, sizeof(out->audit_tag));

@@ -25,6 +25,7 @@ crm_strerror(enum crm_status status)
 	case CRM_ENOMEM:	return "out of memory";
 	case CRM_ESYS:		return "system error";
 	case CRM_ECRYPTO:	return "cryptographic error";
+	case CRM_EUNAVAIL:	return "crm-authd unavailable";
 	}
 	return "unknown error";
 }

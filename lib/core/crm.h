@@ -34,6 +34,7 @@ enum crm_status {
 	CRM_ENOMEM,
 	CRM_ESYS,	/* other system error */
 	CRM_ECRYPTO,	/* OpenSSL failure or authentication tag mismatch */
+	CRM_EUNAVAIL,	/* crm-authd absent, too slow or not trustworthy */
 };
 
 const char *crm_strerror(enum crm_status status);
@@ -66,6 +67,10 @@ struct crm_request {
 	 * same conversation (PAM handle): only then may failures be
 	 * cleared.  Set by the caller, never by the asker's word. */
 	int authenticated;
+	/* Asked through crm-authd by a process of this uid: audit rows
+	 * name it. */
+	int via_broker;
+	unsigned long broker_uid;
 };
 
 enum crm_verdict {
@@ -108,6 +113,7 @@ struct crm_env {
 };
 
 #define CRM_AUDIT_TAG_LEN 48
+#define CRM_EVENT_MAX 48
 
 /*
  * What a decision tells its caller, whoever the caller is: a module, a
@@ -124,6 +130,9 @@ struct crm_outcome {
 	 * administrator-flagged one): PAM_NEW_AUTHTOK_REQD, the code
 	 * front ends run pam_chauthtok on. */
 	int new_authtok_required;
+	/* crm-authd does not let this caller ask: PAM_PERM_DENIED in any
+	 * phase. */
+	int caller_refused;
 	enum crm_msg_style message_style;
 	char message[CRM_MSG_MAX];	/* for the user; "" when none */
 	char detail[CRM_DETAIL_MAX];	/* for audit and log */
@@ -131,6 +140,8 @@ struct crm_outcome {
 	size_t env_count;
 	struct crm_env env[CRM_ENV_MAX];
 	char audit_tag[CRM_AUDIT_TAG_LEN];	/* the row written, for logs */
+	/* Where event points when the outcome came over a socket. */
+	char event_text[CRM_EVENT_MAX];
 };
 
 void crm_outcome_init(struct crm_outcome *out);

@@ -41,6 +41,11 @@ enum crm_totp_phase { CRM_TOTP_BEGIN, CRM_TOTP_ANSWER };
 struct crm_call {
 	enum crm_decision kind;
 	const struct crm_request *req;
+	/* The module's arguments as PAM gave them: crm-authd loads the
+	 * options itself from these (from its own configuration alone for
+	 * a caller it does not trust), never from the caller's struct. */
+	int argc;
+	const char **argv;
 	union {
 		struct {
 			const struct crm_lockout_opts *opts;

@@ -124,6 +124,22 @@ crm_passwd_load_roles(struct crm_passwd_opts *opts,
 			       log);
 }
 
+int
+crm_passwd_lockout_load(const struct crm_passwd_opts *opts,
+			struct crm_lockout_opts *lockout,
+			const struct crm_log *log)
+{
+	char conf[PATH_MAX + 8], db[PATH_MAX + 8];
+	const char *args[2];
+
+	crm_lockout_defaults(lockout, NULL);
+	snprintf(conf, sizeof(conf), "conf=%s", opts->common.conf);
+	snprintf(db, sizeof(db), "db=%s", opts->common.db);
+	args[0] = conf;
+	args[1] = db;
+	return crm_lockout_load(lockout, NULL, 2, args, log);
+}
+
 /* ---- the policy in force for one user ---- */
 
 struct policy_merge {

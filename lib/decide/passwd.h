@@ -61,6 +61,13 @@ int crm_passwd_load_roles(struct crm_passwd_opts *opts,
 			  const char **argv, struct crm_role_sections *roles,
 			  const struct crm_log *log);
 
+/* pam_crm_lockout's settings from the configuration file and database
+ * of opts, so that a wrong current password counts as a failed login
+ * (free with crm_lockout_free). */
+int crm_passwd_lockout_load(const struct crm_passwd_opts *opts,
+			    struct crm_lockout_opts *lockout,
+			    const struct crm_log *log);
+
 /*
  * The policy in force for user: opts->policy with the overrides of the
  * user's roles.  A user with several configured roles gets the strictest

@@ -3,15 +3,19 @@
  */
 #include "autoconfig.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 
+#include "broker/client.h"
 #include "core/addr.h"
+#include "core/crypto.h"
 #include "pam/pamglue.h"
 
 /* Data names carry the version: two modules of different builds in one
@@ -206,16 +210,76 @@ pam_context(pam_handle_t *pamh, const struct crm_common_opts *common,
 	return CRM_OK;
 }
 
+/* broker=auto: in this process when it may open the database and read
+ * the key itself (root, or a test's own files), through crm-authd
+ * otherwise (a web server as www-data). */
+static int
+use_broker(const struct crm_common_opts *common)
+{
+	switch ((enum crm_broker_mode)common->broker) {
+	case CRM_BROKER_ALWAYS:
+		return 1;
+	case CRM_BROKER_NEVER:
+		return 0;
+	case CRM_BROKER_AUTO:
+		break;
+	}
+	if (geteuid() == 0)
+		return 0;
+	return faccessat(AT_FDCWD, common->db, R_OK | W_OK, AT_EACCESS) != 0 ||
+	       faccessat(AT_FDCWD, common->keyfile, R_OK, AT_EACCESS) != 0;
+}
+
+#define TICKETS_DATA MARK_PREFIX "broker-tickets"
+
+static void
+free_tickets(pam_handle_t *pamh, void *data, int error_status)
+{
+	crm_cleanse(data, sizeof(struct crm_broker_tickets));
+	free(data);
+}
+
+/* The daemon's tickets this handle holds, made on first use. */
+static struct crm_broker_tickets *
+handle_tickets(pam_handle_t *pamh)
+{
+	const void *data = NULL;
+	struct crm_broker_tickets *t;
+
+	if (pam_get_data(pamh, TICKETS_DATA, &data) == PAM_SUCCESS &&
+	    data != NULL)
+		return (struct crm_broker_tickets *)(uintptr_t)data;
+	t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return NULL;
+	if (pam_set_data(pamh, TICKETS_DATA, t, free_tickets) != PAM_SUCCESS) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
 void
 crm_pam_decide(pam_handle_t *pamh, const struct crm_call *call,
 	       const struct crm_log *log, struct crm_outcome *out)
 {
+	const struct crm_common_opts *common = crm_call_common(call);
+	struct crm_broker_tickets *tickets;
 	struct crm_ctx *ctx = NULL;
 	int rc;
 
-	/* In-process only: broker=auto|always comes with crm-authd, and
-	 * chooses here, so that no module changes. */
-	rc = pam_context(pamh, crm_call_common(call), log, &ctx);
+	if (use_broker(common)) {
+		tickets = handle_tickets(pamh);
+		if (tickets == NULL) {
+			crm_outcome_init(out);
+			crm_outcome_fail(out, CRM_ENOMEM, "out of memory");
+			return;
+		}
+		crm_broker_ask(common->broker_socket,
+			       common->broker_timeout_ms, call, tickets, out);
+		return;
+	}
+	rc = pam_context(pamh, common, log, &ctx);
 	if (rc != CRM_OK) {
 		crm_outcome_init(out);
 		crm_outcome_fail(out, rc, "%s (database or key file)",
@@ -331,10 +395,17 @@ crm_pam_finish(pam_handle_t *pamh, const struct crm_pam_finish *how,
 					     out->env[i].value, log);
 		if (how->fail_delay_usec > 0)
 			pam_fail_delay(pamh, how->fail_delay_usec);
+		if (out->caller_refused)
+			return PAM_PERM_DENIED;
 		return out->new_authtok_required ? PAM_NEW_AUTHTOK_REQD
 						 : how->denied;
 	case CRM_FAIL:
 	default:
-		return out->status == CRM_ENOMEM ? PAM_BUF_ERR : how->denied;
+		if (out->status == CRM_ENOMEM)
+			return PAM_BUF_ERR;
+		/* SSSD's answer when its responder cannot be asked: a
+		 * stack can tell it from a wrong password. */
+		return out->status == CRM_EUNAVAIL ? PAM_AUTHINFO_UNAVAIL
+						   : how->denied;
 	}
 }

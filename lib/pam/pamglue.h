@@ -38,9 +38,10 @@ int crm_pam_request(pam_handle_t *pamh, struct crm_pam_items *items,
 
 /*
  * The switch point: answer call in this process (the database handle is
- * opened once per PAM handle and closed at pam_end), or, once crm-authd
- * exists, through the broker.  Every failure on the way is an outcome of
- * CRM_FAIL with the reason in its detail.
+ * opened once per PAM handle and closed at pam_end), or through crm-authd
+ * (broker=always, or auto when this process cannot open the database and
+ * the key).  Every failure on the way is an outcome of CRM_FAIL with the
+ * reason in its detail; CRM_EUNAVAIL when the daemon cannot be asked.
  */
 void crm_pam_decide(pam_handle_t *pamh, const struct crm_call *call,
 		    const struct crm_log *log, struct crm_outcome *out);

@@ -54,6 +54,8 @@ run(pam_handle_t *pamh, int flags, int argc, const char **argv,
 	if (rc != PAM_SUCCESS)
 		return rc == PAM_INCOMPLETE ? rc : how.denied;
 	call.kind = CRM_DECIDE_ACCESS;
+	call.argc = argc;
+	call.argv = argv;
 	call.req = &items.req;
 	call.u.access.opts = &opts;
 	call.u.access.at_ms = 0;

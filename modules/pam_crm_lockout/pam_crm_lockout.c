@@ -53,6 +53,8 @@ run(pam_handle_t *pamh, int flags, int argc, const char **argv,
 		goto out;
 	}
 	call.kind = CRM_DECIDE_LOCKOUT;
+	call.argc = argc;
+	call.argv = argv;
 	call.req = &items.req;
 	call.u.lockout.opts = &opts;
 	call.u.lockout.phase = account ? CRM_LOCKOUT_ACCOUNT

@@ -32,6 +32,8 @@ struct passwd_call {
 	struct crm_pam_items items;
 	struct crm_log log;
 	struct crm_pam_finish how;
+	int argc;
+	const char **argv;
 };
 
 /* Options (and, for a change, the role sections), then the request.
@@ -43,6 +45,8 @@ passwd_start(pam_handle_t *pamh, int flags, int argc, const char **argv,
 	int rc;
 
 	memset(c, 0, sizeof(*c));
+	c->argc = argc;
+	c->argv = argv;
 	crm_passwd_defaults(&c->opts, &c->pam);
 	crm_pam_log_init(&c->log, pamh, 0);
 	c->how.module = MODULE_NAME;
@@ -77,6 +81,8 @@ passwd_call_init(struct crm_call *call, const struct passwd_call *c,
 	memset(call, 0, sizeof(*call));
 	call->kind = CRM_DECIDE_PASSWD;
 	call->req = &c->items.req;
+	call->argc = c->argc;
+	call->argv = c->argv;
 	call->u.passwd.opts = &c->opts;
 	call->u.passwd.phase = phase;
 	call->u.passwd.roles = &c->roles;
@@ -137,24 +143,6 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	return rc;
 }
 
-/*
- * pam_crm_lockout's settings, from the same configuration file and
- * database, so that a wrong current password counts as a failed login.
- */
-static int
-load_lockout(const struct passwd_call *c, struct crm_lockout_opts *lockout)
-{
-	char conf[PATH_MAX + 8], db[PATH_MAX + 8];
-	const char *args[2];
-
-	crm_lockout_defaults(lockout, NULL);
-	snprintf(conf, sizeof(conf), "conf=%s", c->opts.common.conf);
-	snprintf(db, sizeof(db), "db=%s", c->opts.common.db);
-	args[0] = conf;
-	args[1] = db;
-	return crm_lockout_load(lockout, NULL, 2, args, &c->log);
-}
-
 /* The preliminary check: may this user change the password now. */
 static int
 change_begin(pam_handle_t *pamh, struct passwd_call *c, int admin)
@@ -176,7 +164,7 @@ change_begin(pam_handle_t *pamh, struct passwd_call *c, int admin)
 						    : PAM_AUTHTOK_RECOVERY_ERR;
 		}
 	}
-	if (load_lockout(c, &lockout) != CRM_OK) {
+	if (crm_passwd_lockout_load(&c->opts, &lockout, &c->log) != CRM_OK) {
 		crm_log(&c->log, LOG_ERR, "[lockout] unusable: denying");
 		return PAM_AUTHTOK_ERR;
 	}

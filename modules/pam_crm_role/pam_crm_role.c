@@ -118,6 +118,8 @@ account(pam_handle_t *pamh, int flags, int argc, const char **argv,
 		return rc;
 	grant = find_grant(pamh);
 	call.kind = CRM_DECIDE_ROLE;
+	call.argc = argc;
+	call.argv = argv;
 	call.req = &items.req;
 	call.u.role.opts = &opts;
 	call.u.role.phase = phase;
@@ -163,6 +165,8 @@ switch_auth(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	    pam_set_data(pamh, GRANT_DATA, NULL, NULL) != PAM_SUCCESS)
 		return PAM_BUF_ERR;
 	call.kind = CRM_DECIDE_SWITCH;
+	call.argc = argc;
+	call.argv = argv;
 	call.req = &items.req;
 	call.u.sw.opts = &opts;
 	call.u.sw.grant = &grant;

@@ -182,6 +182,8 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 		goto out;
 	}
 	call.kind = CRM_DECIDE_TOTP;
+	call.argc = argc;
+	call.argv = argv;
 	call.req = &items.req;
 	call.u.totp.opts = &opts;
 	call.u.totp.phase = CRM_TOTP_BEGIN;

@@ -1,0 +1,561 @@
+/*
+ * crm-authd - the privileged broker: root holds the database, the key
+ * and the rules; modules in processes that may not read them (a web
+ * server as www-data) ask over a unix socket.
+ *
+ *   crm-authd [--foreground] [--socket PATH] [--conf PATH] [--workers N]
+ *
+ * The socket comes from systemd (crm-authd.socket) or is made at PATH
+ * (default broker_socket of pam_crm.conf).  Each connection carries one
+ * request and one reply (lib/broker/wire.h); a pool of workers answers,
+ * each with its own database connections kept open between requests, so
+ * that a login costs no open, schema parse or checkpoint of its own.
+ * SIGHUP reloads the configuration; SIGTERM stops accepting, answers
+ * what was accepted, and exits.
+ */
+#include "autoconfig.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <systemd/sd-daemon.h>
+
+#include "broker/serve.h"
+#include "core/config.h"
+#include "core/crypto.h"
+#include "decide/options.h"
+
+#define QUEUE_MAX	256
+/* A client that connected must send its whole request this soon. */
+#define REQUEST_TIMEOUT_MS 5000
+
+struct daemon_opts {
+	struct crm_common_opts common;
+};
+
+static const struct crm_option daemon_options[] = {
+	CRM_COMMON_OPTIONS(struct daemon_opts),
+};
+static const size_t daemon_option_count = CRM_ARRAY_SIZE(daemon_options);
+
+struct daemon {
+	char conf[PATH_MAX];
+	int foreground;
+	int listen_fd;
+	char made_socket[PATH_MAX];	/* unlinked at exit; "" if systemd's */
+	size_t worker_count;
+	pthread_t *workers;
+
+	pthread_mutex_t lock;
+	pthread_cond_t more;
+	int queue[QUEUE_MAX];
+	size_t head, count;
+	int stopping;
+
+	/* Replaced whole at SIGHUP under the write lock. */
+	pthread_rwlock_t policy_lock;
+	struct crm_broker_policy policy;
+	struct crm_allow allow;
+	unsigned long generation;
+};
+
+static void
+log_sink(void *arg, int priority, const char *fmt, va_list ap)
+{
+	const struct daemon *d = arg;
+	va_list copy;
+
+	if (d != NULL && d->foreground) {
+		va_copy(copy, ap);
+		fprintf(stderr, "crm-authd: ");
+		vfprintf(stderr, fmt, copy);
+		fputc('\n', stderr);
+		va_end(copy);
+	}
+	vsyslog(LOG_AUTHPRIV | priority, fmt, ap);
+}
+
+static struct crm_log
+daemon_log(struct daemon *d)
+{
+	struct crm_log log = { .fn = log_sink, .arg = d, .debug = 0 };
+
+	return log;
+}
+
+static int
+load_config(struct daemon *d, struct daemon_opts *opts)
+{
+	struct crm_log log = daemon_log(d);
+	struct crm_config_spec spec;
+	char arg[PATH_MAX + 8];
+	const char *argv[1] = { arg };
+	size_t tables = 0;
+
+	memset(&spec, 0, sizeof(spec));
+	crm_common_defaults(&opts->common);
+	spec.section = "authd";
+	spec.options = daemon_options;
+	spec.option_count = daemon_option_count;
+	spec.values = opts;
+	spec.values_size = sizeof(*opts);
+	spec.global_tables = crm_decide_option_tables(&tables);
+	spec.global_table_count = tables;
+	snprintf(arg, sizeof(arg), "conf=%s", d->conf);
+	return crm_config_load(&spec, d->conf, 1, argv, NULL, &log);
+}
+
+/* broker_allow of the configuration; the old list stays when the new
+ * one is malformed, so that a typo at SIGHUP locks nobody out. */
+static int
+load_policy(struct daemon *d, int first)
+{
+	struct crm_log log = daemon_log(d);
+	struct daemon_opts opts;
+	struct crm_allow allow;
+	char err[256];
+
+	if (load_config(d, &opts) != CRM_OK) {
+		crm_log(&log, LOG_ERR, "%s: unusable%s", d->conf,
+			first ? "" : "; keeping the previous configuration");
+		return CRM_INVALID;
+	}
+	if (crm_allow_parse(opts.common.broker_allow, &allow, err,
+			    sizeof(err)) != CRM_OK) {
+		crm_log(&log, LOG_ERR, "%s: %s%s", d->conf, err,
+			first ? "" : "; keeping the previous list");
+		return CRM_INVALID;
+	}
+	pthread_rwlock_wrlock(&d->policy_lock);
+	d->allow = allow;
+	d->generation++;
+	pthread_rwlock_unlock(&d->policy_lock);
+	crm_log(&log, LOG_INFO, "%s: %zu broker_allow entr%s", d->conf,
+		allow.count, allow.count == 1 ? "y" : "ies");
+	return CRM_OK;
+}
+
+/* ---- one connection ---- */
+
+static int
+read_full(int fd, unsigned char *p, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = recv(fd, p, len, 0);
+		if (n > 0) {
+			p += n;
+			len -= (size_t)n;
+		} else if (n < 0 && errno == EINTR) {
+			continue;
+		} else {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+write_full(int fd, const unsigned char *p, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = send(fd, p, len, MSG_NOSIGNAL);
+		if (n > 0) {
+			p += n;
+			len -= (size_t)n;
+		} else if (n < 0 && errno == EINTR) {
+			continue;
+		} else {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+peer_of(int fd, struct crm_peer *peer)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	gid_t groups[CRM_PEER_GROUPS];
+	socklen_t glen = sizeof(groups);
+
+	memset(peer, 0, sizeof(*peer));
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
+		return -1;
+	peer->uid = cred.uid;
+	peer->gid = cred.gid;
+	peer->pid = cred.pid;
+	/* The groups the peer holds now, not the ones NSS lists. */
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &glen) == 0) {
+		peer->group_count = glen / sizeof(gid_t);
+		memcpy(peer->groups, groups, glen);
+	}
+	return 0;
+}
+
+static void
+serve_connection(struct daemon *d, struct crm_broker_worker *w, int fd,
+		 unsigned long *generation)
+{
+	struct timeval tv = { REQUEST_TIMEOUT_MS / 1000,
+			      (REQUEST_TIMEOUT_MS % 1000) * 1000 };
+	struct crm_wire_request *req = NULL;
+	struct crm_wire_reply *rep = NULL;
+	struct crm_wire_buf frame = { 0 };
+	unsigned char hdr[CRM_WIRE_HEADER];
+	unsigned char *payload = NULL;
+	struct crm_peer peer;
+	char err[128];
+	size_t len = 0;
+
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (peer_of(fd, &peer) != 0 || read_full(fd, hdr, sizeof(hdr)) != 0)
+		goto done;
+	if (crm_wire_header(hdr, CRM_WIRE_REQUEST, &len) != CRM_OK) {
+		crm_log(&w->log, LOG_WARNING, "uid %lu (pid %ld) sent a "
+			"malformed frame header", (unsigned long)peer.uid,
+			(long)peer.pid);
+		goto done;
+	}
+	payload = malloc(len > 0 ? len : 1);
+	req = malloc(sizeof(*req));
+	rep = malloc(sizeof(*rep));
+	if (payload == NULL || req == NULL || rep == NULL ||
+	    read_full(fd, payload, len) != 0)
+		goto done;
+	if (crm_wire_decode_request(payload, len, req, err, sizeof(err)) !=
+	    CRM_OK) {
+		crm_log(&w->log, LOG_WARNING, "uid %lu (pid %ld): %s",
+			(unsigned long)peer.uid, (long)peer.pid, err);
+		goto done;
+	}
+	pthread_rwlock_rdlock(&d->policy_lock);
+	if (*generation != d->generation) {
+		/* New settings (busy timeout, durability): new handles. */
+		crm_broker_worker_close(w);
+		*generation = d->generation;
+	}
+	crm_broker_serve(w, &d->policy, &peer, req, rep);
+	pthread_rwlock_unlock(&d->policy_lock);
+	if (crm_wire_encode_reply(rep, &frame) == CRM_OK)
+		(void)write_full(fd, frame.data, frame.len);
+	else
+		crm_log(&w->log, LOG_ERR, "a reply did not fit its frame");
+done:
+	crm_wire_buf_free(&frame);
+	if (payload != NULL) {
+		crm_cleanse(payload, len);
+		free(payload);
+	}
+	if (req != NULL) {
+		crm_cleanse(req, sizeof(*req));
+		free(req);
+	}
+	if (rep != NULL) {
+		crm_wire_reply_clear(rep);
+		free(rep);
+	}
+	close(fd);
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct daemon *d = arg;
+	struct crm_log log = daemon_log(d);
+	struct crm_broker_worker *w = malloc(sizeof(*w));
+	unsigned long generation = 0;
+	int fd;
+
+	if (w == NULL)
+		return NULL;
+	crm_broker_worker_init(w, &log);
+	for (;;) {
+		pthread_mutex_lock(&d->lock);
+		while (d->count == 0 && !d->stopping)
+			pthread_cond_wait(&d->more, &d->lock);
+		if (d->count == 0) {	/* stopping, and nothing left */
+			pthread_mutex_unlock(&d->lock);
+			break;
+		}
+		fd = d->queue[d->head];
+		d->head = (d->head + 1) % QUEUE_MAX;
+		d->count--;
+		pthread_mutex_unlock(&d->lock);
+		serve_connection(d, w, fd, &generation);
+	}
+	crm_broker_worker_close(w);
+	free(w);
+	return NULL;
+}
+
+/* ---- the socket ---- */
+
+static int
+make_socket(struct daemon *d, const char *path)
+{
+	struct crm_log log = daemon_log(d);
+	struct sockaddr_un sa;
+	struct stat st;
+	char dir[PATH_MAX];
+	char *slash;
+	int fd;
+
+	if (path[0] != '/' || strlen(path) >= sizeof(sa.sun_path)) {
+		crm_log(&log, LOG_ERR, "socket path must be absolute and "
+			"shorter than %zu bytes: %s", sizeof(sa.sun_path), path);
+		return -1;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+			crm_log(&log, LOG_ERR, "cannot make %s: %s", dir,
+				strerror(errno));
+			return -1;
+		}
+	}
+	/* A socket left by a killed daemon; never anything else. */
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			crm_log(&log, LOG_ERR, "%s exists and is not a socket",
+				path);
+			return -1;
+		}
+		(void)unlink(path);
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, path, strlen(path));
+	/* Anyone may connect: broker_allow and SO_PEERCRED decide who
+	 * gets an answer. */
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    chmod(path, 0666) != 0 || listen(fd, 128) != 0) {
+		crm_log(&log, LOG_ERR, "cannot listen on %s: %s", path,
+			strerror(errno));
+		close(fd);
+		return -1;
+	}
+	snprintf(d->made_socket, sizeof(d->made_socket), "%s", path);
+	return fd;
+}
+
+static int
+enqueue(struct daemon *d, int fd)
+{
+	int queued = 0;
+
+	pthread_mutex_lock(&d->lock);
+	if (d->count < QUEUE_MAX) {
+		d->queue[(d->head + d->count) % QUEUE_MAX] = fd;
+		d->count++;
+		queued = 1;
+		pthread_cond_signal(&d->more);
+	}
+	pthread_mutex_unlock(&d->lock);
+	return queued;
+}
+
+static void
+usage(FILE *to)
+{
+	fprintf(to, "usage: crm-authd [--foreground] [--socket PATH] "
+		"[--conf PATH] [--workers N]\n");
+}
+
+static int
+run(struct daemon *d, const char *socket_path)
+{
+	struct crm_log log = daemon_log(d);
+	struct daemon_opts opts;
+	struct pollfd fds[2];
+	sigset_t mask;
+	size_t i;
+	int sfd = -1, rc = 1;
+
+	if (load_config(d, &opts) != CRM_OK || load_policy(d, 1) != CRM_OK)
+		return 1;
+	if (sd_listen_fds(0) == 1) {
+		d->listen_fd = SD_LISTEN_FDS_START;
+	} else {
+		d->listen_fd = make_socket(d, socket_path != NULL
+					      ? socket_path
+					      : opts.common.broker_socket);
+		if (d->listen_fd < 0)
+			return 1;
+	}
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &mask, NULL);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (sfd < 0)
+		goto out;
+	d->workers = calloc(d->worker_count, sizeof(*d->workers));
+	if (d->workers == NULL)
+		goto out;
+	for (i = 0; i < d->worker_count; i++)
+		if (pthread_create(&d->workers[i], NULL, worker_main, d) != 0) {
+			d->worker_count = i;
+			goto stop;
+		}
+	(void)sd_notify(0, "READY=1");
+	crm_log(&log, LOG_INFO, "answering with %zu workers", d->worker_count);
+	fds[0].fd = d->listen_fd;
+	fds[0].events = POLLIN;
+	fds[1].fd = sfd;
+	fds[1].events = POLLIN;
+	for (;;) {
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (fds[1].revents & POLLIN) {
+			struct signalfd_siginfo si;
+
+			if (read(sfd, &si, sizeof(si)) != sizeof(si))
+				continue;
+			if (si.ssi_signo == SIGHUP) {
+				(void)load_policy(d, 0);
+				continue;
+			}
+			if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
+				rc = 0;
+				break;
+			}
+		}
+		if (fds[0].revents & POLLIN) {
+			int fd = accept4(d->listen_fd, NULL, NULL,
+					 SOCK_CLOEXEC);
+
+			if (fd < 0)
+				continue;
+			if (!enqueue(d, fd)) {
+				crm_log(&log, LOG_WARNING, "queue full: a "
+					"request refused");
+				close(fd);
+			}
+		}
+	}
+stop:
+	(void)sd_notify(0, "STOPPING=1");
+	close(d->listen_fd);
+	d->listen_fd = -1;
+	if (d->made_socket[0] != '\0')
+		(void)unlink(d->made_socket);
+	pthread_mutex_lock(&d->lock);
+	d->stopping = 1;
+	pthread_cond_broadcast(&d->more);
+	pthread_mutex_unlock(&d->lock);
+	for (i = 0; i < d->worker_count; i++)
+		pthread_join(d->workers[i], NULL);
+	crm_log(&log, LOG_INFO, "stopped");
+out:
+	free(d->workers);
+	if (sfd >= 0)
+		close(sfd);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "conf", required_argument, NULL, 'c' },
+		{ "workers", required_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct daemon d;
+	const char *socket_path = NULL;
+	long n, cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	char *end;
+	int c, rc;
+
+	snprintf(d.conf, sizeof(d.conf), "%s", crm_default_conf());
+	d.worker_count = cpus > 0 ? (size_t)(2 * cpus) : 4;
+	if (d.worker_count < 4)
+		d.worker_count = 4;
+	while ((c = getopt_long(argc, argv, "fs:c:w:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			d.foreground = 1;
+			break;
+		case 's':
+			socket_path = optarg;
+			break;
+		case 'c':
+			if (optarg[0] != '/' || strlen(optarg) >= sizeof(d.conf)) {
+				fprintf(stderr, "crm-authd: --conf needs an "
+					"absolute path\n");
+				return 2;
+			}
+			snprintf(d.conf, sizeof(d.conf), "%s", optarg);
+			break;
+		case 'w':
+			n = strtol(optarg, &end, 10);
+			if (*end != '\0' || n < 1 || n > 256) {
+				fprintf(stderr, "crm-authd: --workers takes "
+					"1 to 256\n");
+				return 2;
+			}
+			d.worker_count = (size_t)n;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	openlog("crm-authd", LOG_PID, LOG_AUTHPRIV);
+	pthread_mutex_init(&d.lock, NULL);
+	pthread_cond_init(&d.more, NULL);
+	pthread_rwlock_init(&d.policy_lock, NULL);
+	d.listen_fd = -1;
+	d.policy.conf = d.conf;
+	d.policy.self_uid = geteuid();
+	d.policy.allow = &d.allow;
+	/* Tickets of an earlier run mean nothing to this one. */
+	if (crm_random(d.policy.ticket_key, sizeof(d.policy.ticket_key)) !=
+	    CRM_OK) {
+		fprintf(stderr, "crm-authd: no random bytes\n");
+		return 1;
+	}
+	rc = run(&d, socket_path);
+	crm_cleanse(d.policy.ticket_key, sizeof(d.policy.ticket_key));
+	closelog();
+	return rc;
+}
