@@ -201,14 +201,14 @@ put_fields(struct crm_wire_buf *b, const struct field *fields, size_t n,
 				put_str(b, f->tag, at);
 			break;
 		case F_U32:
+			/* Always sent: the decoder starts from a failed
+			 * outcome, so that a missing verdict is no yes. */
 			memcpy(&u32, at, sizeof(u32));
-			if (u32 != 0)
-				put_u64(b, f->tag, u32);
+			put_u64(b, f->tag, u32);
 			break;
 		case F_I64:
 			memcpy(&i64, at, sizeof(i64));
-			if (i64 != 0)
-				put_u64(b, f->tag, (uint64_t)i64);
+			put_u64(b, f->tag, (uint64_t)i64);
 			break;
 		}
 	}
