@@ -23,6 +23,44 @@ files as {name: [lines]}; debian_services() is the stack of Debian's own
 modules (and tests/common/pam_test_web.so) used today.  A pam_crm stack
 (through crm-authd) is one other dict.
 
+What the servers do, as measured here (Debian 12: Apache 2.4 with
+mod_authnz_pam 1.2.3, nginx 1.22 with ngx_http_auth_pam 1.5.3, PyPAM
+0.4.2 as python3-pam, "import PAM"):
+
+- PAM items: both servers set PAM_RHOST to the client's address (Apache:
+  ap_get_remote_host, the address unless HostnameLookups is on) and the
+  user; neither sets PAM_RUSER or PAM_TTY.  The WSGI application sets
+  what it is written to set (here PAM_RHOST from REMOTE_ADDR).
+- Apache (AuthBasicProvider PAM) runs pam_authenticate then
+  pam_acct_mgmt, both with PAM_SILENT | PAM_DISALLOW_NULL_AUTHTOK, in
+  one handle; PAM_NEW_AUTHTOK_REQD from the account group becomes 303
+  See Other to AuthPAMExpiredRedirect (%u the user, %s the page asked
+  for), 401 without it.  Its conversation answers the first
+  PAM_PROMPT_ECHO_OFF with the password (a second one gets NULL) and
+  fails the whole conversation (PAM_CONV_ERR) on a PAM_TEXT_INFO
+  (checked below), and by its source on PAM_ERROR_MSG or an echo-on
+  prompt: a module that talks must not do so under PAM_SILENT.
+- nginx runs pam_authenticate and pam_acct_mgmt with
+  PAM_DISALLOW_NULL_AUTHTOK only (no PAM_SILENT); its conversation
+  writes PAM_TEXT_INFO and PAM_ERROR_MSG to its error log (checked
+  below) and, by its source, answers every echo-off prompt with the
+  password and every echo-on prompt with the user name.  An expired password is a plain 401.
+  The access phase runs again after an internal redirect: "GET /" served
+  by index.html is two PAM logins (a one-time code would be used by the
+  first).  pam_authenticate blocks the worker while it runs.
+- pam_env sets its variables at pam_setcred only (its account function
+  fails with PAM_SERVICE_ERR); pam_exec cannot set any; a module's
+  pam_putenv in the account group is in pam_getenvlist() after
+  pam_acct_mgmt.  pam_access refuses a user that NSS does not know, so
+  the address rule here is a pam_exec script.
+- pam_wrapper works in the servers' www-data workers: each process
+  (the root parent, twice for Apache, and every worker) copies the
+  service directory to a /tmp/pam.X of its own, so that directory must
+  be readable by www-data; the copies of stopped processes are left
+  behind and removed at the end.  Apache's prefork parent sends SIGTERM
+  to its whole process group when it stops: it runs in a session of its
+  own.
+
 Run by tests/run-test (make check); needs root (the servers start as
 root and switch to www-data).  Exit status 0 pass, 1 fail, 77 (skip) only
 when not root.
