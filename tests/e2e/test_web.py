@@ -345,6 +345,18 @@ pw=$(tr -d '\\000')
                 f.write("%s required %s/pam_deny.so\n" % (group, SECURITY))
         for name in os.listdir(self.pamd):
             os.chmod(os.path.join(self.pamd, name), 0o644)
+        # The workers load the modules and run the programs the lines
+        # name as www-data: a build tree under /root would fail every
+        # login with no more than "Module is unknown".
+        paths = {w for lines in services.values() for line in lines
+                 for w in line.split() if w.startswith("/")}
+        for path in sorted(paths):
+            if subprocess.run(["setpriv", "--reuid=%d" % self.www.pw_uid,
+                               "--regid=%d" % self.www.pw_gid,
+                               "--clear-groups", "test", "-r", path],
+                              timeout=TIMEOUT).returncode != 0:
+                raise Failure("%s cannot read %s, which the stack names"
+                              % (RUN_AS, path))
 
     def wrapped_env(self):
         env = dict(os.environ)
