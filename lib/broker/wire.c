@@ -486,9 +486,9 @@ crm_wire_decode_request(const unsigned char *p, size_t len,
 				     &req->has, tag, data, flen);
 		if (rc == CRM_NOTFOUND)
 			rc = bad(&r, "unknown field", tag);
-		if (rc == CRM_OK && tag == R_GRANT_TARGET)
-			req->grant.present = 1;
 	}
+	/* A grant names the account switched to, or is none. */
+	req->grant.present = req->grant.target[0] != '\0';
 	if (rc == CRM_OK && more < 0)
 		rc = CRM_INVALID;
 	if (rc != CRM_OK)

@@ -48,7 +48,8 @@ libs="$(pkg-config --libs sqlite3 libcrypto inih libcrypt liboath libqrencode js
 # the tools' lib/cli/, only the parsers: the rest reads a terminal.
 objs=
 for src in "$srcdir"/lib/core/*.c "$srcdir"/lib/store/*.c \
-	   "$srcdir"/lib/decide/*.c "$srcdir"/lib/cli/totp_import.c \
+	   "$srcdir"/lib/decide/*.c "$srcdir"/lib/broker/*.c \
+	   "$srcdir"/lib/cli/totp_import.c \
 	   "$srcdir"/lib/cli/backup.c; do
 	obj=$out/obj/$(basename "$(dirname "$src")")_$(basename "$src" .c).o
 	if [ ! -e "$obj" ] || [ "$src" -nt "$obj" ]; then
