@@ -266,6 +266,12 @@ request_of(const struct crm_call *call, const struct crm_broker_tickets *t,
 			 CRM_HAS_CURRENT, current);
 	rc |= put_string(w->code, sizeof(w->code), &w->has, CRM_HAS_CODE,
 			 code);
+	{
+		unsigned long budget = crm_call_common(call)->busy_timeout_ms;
+
+		w->busy_left_ms = (uint32_t)(t->busy_spent_ms < budget
+					     ? budget - t->busy_spent_ms : 0);
+	}
 	snprintf(w->ticket_auth, sizeof(w->ticket_auth), "%s", t->auth);
 	snprintf(w->ticket_pwbegin, sizeof(w->ticket_pwbegin), "%s",
 		 t->pwbegin);
@@ -280,6 +286,7 @@ apply_reply(const struct crm_call *call, struct crm_wire_reply *rep,
 	struct crm_totp_reveal *reveal;
 	size_t i;
 
+	t->busy_spent_ms += rep->busy_spent_ms;
 	if (rep->ticket_auth[0] != '\0')
 		memcpy(t->auth, rep->ticket_auth, sizeof(t->auth));
 	if (rep->ticket_pwbegin[0] != '\0')

@@ -18,10 +18,13 @@
 #include "broker/wire.h"
 #include "decide/decide.h"
 
-/* What a PAM handle keeps between calls: the daemon's tickets. */
+/* What a PAM handle keeps between calls: the daemon's tickets, and how
+ * much of busy_timeout_ms the handle's calls have waited (one budget per
+ * handle, as in one process). */
 struct crm_broker_tickets {
 	char auth[CRM_TICKET_MAX];
 	char pwbegin[CRM_TICKET_MAX];
+	unsigned long busy_spent_ms;
 };
 
 /*

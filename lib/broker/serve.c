@@ -3,6 +3,7 @@
  */
 #include "autoconfig.h"
 
+#include <errno.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -103,32 +104,59 @@ crm_allow_parse(const char *text, struct crm_allow *allow, char *err,
 	return CRM_OK;
 }
 
+/* NSS entries can be large (a group of many members): grow the buffer
+ * on ERANGE instead of taking a failed lookup for "not a member". */
+#define NSS_BUF_MAX (1024 * 1024)
+
 static int
 peer_in_group(const struct crm_peer *peer, const char *group)
 {
-	char buf[4096];
 	struct group gr, *found = NULL;
-	size_t i;
+	size_t size = 4096, i;
+	char *buf = NULL, *bigger;
+	int rc, member = 0;
 
-	if (getgrnam_r(group, &gr, buf, sizeof(buf), &found) != 0 ||
-	    found == NULL)
-		return 0;
-	if (peer->gid == found->gr_gid)
-		return 1;
-	for (i = 0; i < peer->group_count; i++)
-		if (peer->groups[i] == found->gr_gid)
-			return 1;
-	return 0;
+	for (;;) {
+		bigger = realloc(buf, size);
+		if (bigger == NULL)
+			break;
+		buf = bigger;
+		rc = getgrnam_r(group, &gr, buf, size, &found);
+		if (rc != ERANGE || size >= NSS_BUF_MAX)
+			break;
+		size *= 2;
+	}
+	if (buf != NULL && found != NULL) {
+		member = peer->gid == found->gr_gid;
+		for (i = 0; i < peer->group_count && !member; i++)
+			member = peer->groups[i] == found->gr_gid;
+	}
+	free(buf);
+	return member;
 }
 
 static int
 peer_is_user(const struct crm_peer *peer, const char *user)
 {
-	char buf[4096];
 	struct passwd pw, *found = NULL;
+	size_t size = 4096;
+	char *buf = NULL, *bigger;
+	int rc, same = 0;
 
-	return getpwnam_r(user, &pw, buf, sizeof(buf), &found) == 0 &&
-	       found != NULL && found->pw_uid == peer->uid;
+	for (;;) {
+		bigger = realloc(buf, size);
+		if (bigger == NULL)
+			break;
+		buf = bigger;
+		rc = getpwnam_r(user, &pw, buf, size, &found);
+		if (rc != ERANGE || size >= NSS_BUF_MAX)
+			break;
+		size *= 2;
+	}
+	if (buf != NULL && found != NULL)
+		same = found->pw_uid == peer->uid;
+	free(buf);
+	return same;
 }
 
 int
@@ -141,6 +169,10 @@ crm_allow_match(const struct crm_allow *allow, const struct crm_peer *peer,
 		const struct crm_allow_entry *e = &allow->entries[i];
 		int service_ok = e->service_count == 0;
 
+		/* NULL: whether any entry names the peer (before its
+		 * request is read). */
+		if (service == NULL)
+			service_ok = 1;
 		for (j = 0; j < e->service_count && service != NULL; j++)
 			if (strcmp(e->services[j], service) == 0)
 				service_ok = 1;
@@ -358,8 +390,7 @@ free_options(struct loaded *L)
  * trusted caller may ask.  NULL when fine, else why not. */
 static const char *
 shape_call(const struct crm_wire_request *wreq, int trusted, int root,
-	   struct loaded *L, struct crm_call *call, int64_t now_s,
-	   const struct crm_broker_policy *policy, const char *user)
+	   struct loaded *L, struct crm_call *call)
 {
 	call->kind = (enum crm_decision)wreq->kind;
 	switch (wreq->kind) {
@@ -383,12 +414,6 @@ shape_call(const struct crm_wire_request *wreq, int trusted, int root,
 		    CRM_PWCHANGE_WARN_ONLY | CRM_PWCHANGE_EXPIRE)))
 			return "an administrator's change from a caller "
 			       "not root";
-		if (call->u.passwd.phase == CRM_PASSWD_CHANGE &&
-		    !(wreq->how & CRM_PWCHANGE_CHECK_ONLY) &&
-		    !crm_ticket_valid(policy->ticket_key, CRM_TICKET_PWBEGIN,
-				      user, wreq->ticket_pwbegin, now_s))
-			return "a password update without the preliminary "
-			       "check";
 		call->u.passwd.password =
 			opt_string(wreq, CRM_HAS_PASSWORD, wreq->password);
 		call->u.passwd.current =
@@ -558,7 +583,7 @@ crm_broker_serve(struct crm_broker_worker *w,
 	}
 	if (!crm_request_valid(&req, &rep->out))
 		goto out;
-	if (!trusted && (policy->allow == NULL ||
+	if (!trusted && (policy->allow == NULL || req.service == NULL ||
 			 !crm_allow_match(policy->allow, peer, req.service))) {
 		char why_text[96];
 
@@ -577,8 +602,7 @@ crm_broker_serve(struct crm_broker_worker *w,
 					     wreq->ticket_auth, now_s);
 	memset(&call, 0, sizeof(call));
 	call.req = &req;
-	why = shape_call(wreq, trusted, peer->uid == 0, L, &call, now_s,
-			 policy, req.user);
+	why = shape_call(wreq, trusted, peer->uid == 0, L, &call);
 	if (why != NULL) {
 		crm_log(&w->log, LOG_WARNING, "uid %lu asked %s: refused",
 			(unsigned long)peer->uid, why);
@@ -591,6 +615,22 @@ crm_broker_serve(struct crm_broker_worker *w,
 				 "configuration unusable");
 		goto out;
 	}
+	/* A new password goes into the database only after this handle
+	 * proved the current one (store=next leaves it to the next
+	 * module, which asks for itself). */
+	if (call.kind == CRM_DECIDE_PASSWD &&
+	    call.u.passwd.phase == CRM_PASSWD_CHANGE &&
+	    !(call.u.passwd.how & CRM_PWCHANGE_CHECK_ONLY) &&
+	    L->passwd.store == CRM_PASSWD_STORE_DB &&
+	    !crm_ticket_valid(policy->ticket_key, CRM_TICKET_PWBEGIN,
+			      req.user, wreq->ticket_pwbegin, now_s)) {
+		crm_log(&w->log, LOG_WARNING, "uid %lu asked a password "
+			"update without the preliminary check: refused",
+			(unsigned long)peer->uid);
+		crm_outcome_fail(&rep->out, CRM_INVALID, "refused: a password "
+				 "update without the preliminary check");
+		goto out;
+	}
 	if (worker_ctx(w, crm_call_common(&call), &ctx, err, sizeof(err)) !=
 	    CRM_OK) {
 		crm_log(&w->log, LOG_ERR, "%s", err);
@@ -598,7 +638,15 @@ crm_broker_serve(struct crm_broker_worker *w,
 				 "file)", "cannot open");
 		goto out;
 	}
+	{
+		unsigned long budget = crm_call_common(&call)->busy_timeout_ms;
+
+		crm_store_busy_budget(ctx->store, wreq->busy_left_ms < budget
+						  ? wreq->busy_left_ms
+						  : budget);
+	}
 	crm_decide(ctx, &call, &rep->out);
+	rep->busy_spent_ms = (uint32_t)crm_store_busy_spent(ctx->store);
 	fill_reply(&call, L, policy, req.user, now_s, rep);
 out:
 	free_options(L);

@@ -54,7 +54,7 @@ struct crm_peer {
 };
 
 /* Whether peer may ask about service under allow (names resolved now,
- * through NSS). */
+ * through NSS); service NULL: about any service. */
 int crm_allow_match(const struct crm_allow *allow, const struct crm_peer *peer,
 		    const char *service);
 

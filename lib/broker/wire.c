@@ -25,7 +25,7 @@ enum {
 	R_KIND = 1, R_PHASE, R_HOW, R_AT, R_ARG, R_SERVICE, R_USER, R_RUSER,
 	R_RHOST, R_TTY, R_PASSWORD, R_CURRENT, R_CODE, R_TICKET_AUTH,
 	R_TICKET_PWBEGIN, R_GRANT_FROM, R_GRANT_TARGET, R_GRANT_MODE,
-	R_GRANT_BASIS, R_GRANT_RECORDED,
+	R_GRANT_BASIS, R_GRANT_RECORDED, R_BUSY_LEFT,
 };
 
 #define RQ(member) offsetof(struct crm_wire_request, member), \
@@ -50,6 +50,7 @@ static const struct field request_fields[] = {
 	{ R_GRANT_MODE, F_U32, RQ(grant.mode), 0 },
 	{ R_GRANT_BASIS, F_STR, RQ(grant.basis), 0 },
 	{ R_GRANT_RECORDED, F_U32, RQ(grant.recorded), 0 },
+	{ R_BUSY_LEFT, F_U32, RQ(busy_left_ms), 0 },
 };
 
 /* ---- reply fields ---- */
@@ -58,7 +59,7 @@ enum {
 	P_DETAIL, P_ENV_NAME, P_ENV_VALUE, P_AUDIT_TAG, P_TICKET_AUTH,
 	P_TICKET_PWBEGIN, P_GRANT_FROM, P_GRANT_TARGET, P_GRANT_MODE,
 	P_GRANT_BASIS, P_GRANT_RECORDED, P_TOTP_DIGITS, P_TOTP_URI,
-	P_RECOVERY,
+	P_RECOVERY, P_BUSY_SPENT,
 };
 
 /* The reply's yes/no values, one word. */
@@ -89,6 +90,7 @@ static const struct field reply_fields[] = {
 	{ P_GRANT_BASIS, F_STR, RP(grant.basis), 0 },
 	{ P_TOTP_DIGITS, F_U32, RP(totp_digits), 0 },
 	{ P_TOTP_URI, F_STR, RP(totp_uri), 0 },
+	{ P_BUSY_SPENT, F_U32, RP(busy_spent_ms), 0 },
 };
 
 /* Enum members are stored as uint32_t on the wire and in memory: the

@@ -56,6 +56,7 @@ struct crm_wire_request {
 	uint32_t phase;			/* the kind's phase enum */
 	uint32_t how;			/* CRM_PWCHANGE_* */
 	int64_t at_ms;			/* access: 0 now */
+	uint32_t busy_left_ms;		/* the handle's waiting budget left */
 	size_t argc;
 	char argv[CRM_WIRE_ARGS_MAX][CRM_WIRE_ARG_MAX];
 	char service[CRM_NAME_MAX];
@@ -91,6 +92,7 @@ struct crm_wire_reply {
 	char ticket_auth[CRM_TICKET_MAX];
 	char ticket_pwbegin[CRM_TICKET_MAX];
 	int recorded;			/* role: switch_ok written */
+	uint32_t busy_spent_ms;		/* of the budget, spent waiting */
 	struct crm_wire_grant grant;	/* switch: the grant */
 	/* TOTP reveal: for the user's eyes; cleansed after use. */
 	uint32_t totp_digits;

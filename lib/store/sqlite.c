@@ -822,6 +822,19 @@ crm_store_close(struct crm_store *s)
 	free(s);
 }
 
+void
+crm_store_busy_budget(struct crm_store *s, unsigned long ms)
+{
+	s->busy_timeout_ms = ms;
+	s->busy_spent_ms = 0;
+}
+
+unsigned long
+crm_store_busy_spent(const struct crm_store *s)
+{
+	return s->busy_spent_ms;
+}
+
 const char *
 crm_store_errmsg(const struct crm_store *s)
 {

@@ -78,6 +78,12 @@ int crm_store_open(const char *location, enum crm_store_mode mode,
 		   char *err, size_t errlen);
 void crm_store_close(struct crm_store *store);
 
+/* A fresh waiting budget of ms for what follows, and what the budget so
+ * far has spent: a store that serves many logins (crm-authd's) gives
+ * each request the budget its PAM handle has left. */
+void crm_store_busy_budget(struct crm_store *store, unsigned long ms);
+unsigned long crm_store_busy_spent(const struct crm_store *store);
+
 /* The last error text of the backend, for logs (never holds a secret). */
 const char *crm_store_errmsg(const struct crm_store *store);
 

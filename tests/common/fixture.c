@@ -56,6 +56,10 @@ fx_write_conf(struct fixture *fx, const char *conf_extra)
 
 	assert_non_null(fp);
 	fprintf(fp, "[global]\ndb = %s\nkeyfile = %s\n", fx->db, fx->key);
+	/* make check-broker: every module through the run's crm-authd. */
+	if (getenv("CRM_TEST_BROKER_SOCKET") != NULL)
+		fprintf(fp, "broker = always\nbroker_socket = %s\n",
+			getenv("CRM_TEST_BROKER_SOCKET"));
 	if (conf_extra != NULL)
 		fputs(conf_extra, fp);
 	assert_int_equal(fclose(fp), 0);
@@ -677,5 +681,19 @@ fx_clock_offset(long seconds)
 	/* libfaketime reads FAKETIME anew on every call (FAKETIME_NO_CACHE):
 	 * an offset from the real clock, for this process and its children. */
 	snprintf(value, sizeof(value), "%+lds", seconds);
+	fx_faketime(value);
+}
+
+void
+fx_faketime(const char *value)
+{
 	setenv("FAKETIME", value, 1);
+	/* make check-broker: crm-authd reads the same clock from here. */
+	if (getenv("CRM_TEST_FAKETIME_FILE") != NULL) {
+		FILE *fp = fopen(getenv("CRM_TEST_FAKETIME_FILE"), "w");
+
+		assert_non_null(fp);
+		fprintf(fp, "%s\n", value);
+		assert_int_equal(fclose(fp), 0);
+	}
 }

@@ -198,5 +198,8 @@ void fx_log_end(struct fixture *fx, char *buf, size_t len);
 /* Set the clock of this process and its children to the real time plus
  * seconds (libfaketime); 0 puts it back. */
 void fx_clock_offset(long seconds);
+/* Any FAKETIME value ("@2024-03-31 01:59:59", "+3600s"), for this process,
+ * its children and the run's crm-authd (make check-broker). */
+void fx_faketime(const char *value);
 
 #endif

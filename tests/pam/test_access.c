@@ -39,7 +39,7 @@ static const char base_conf[] = "[lockout]\nnodelay = yes\ndeny = 1000\n";
 static void
 at(const char *utc)
 {
-	setenv("FAKETIME", utc, 1);
+	fx_faketime(utc);
 }
 
 static int

@@ -121,6 +121,11 @@ unreadable_database(void **state)
 	pid_t pid;
 	int status;
 
+	/* The process's own permission: crm-authd (make check-broker)
+	 * reads the file whatever this process may. */
+	if (getenv("CRM_TEST_BROKER_SOCKET") != NULL)
+		skip();
+
 	assert_int_equal(chmod(fx.db, 0000), 0);
 	pid = fork();
 	assert_true(pid >= 0);

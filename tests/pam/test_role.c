@@ -49,7 +49,7 @@ static const char base_conf[] =
 static void
 at(const char *utc)
 {
-	setenv("FAKETIME", utc, 1);
+	fx_faketime(utc);
 }
 
 static int

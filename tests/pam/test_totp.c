@@ -50,7 +50,7 @@ freeze_clock(long offset)
 
 	gmtime_r(&t, &tm);
 	strftime(value, sizeof(value), "%Y-%m-%d %H:%M:%S", &tm);
-	setenv("FAKETIME", value, 1);
+	fx_faketime(value);
 	assert_int_equal((long)time(NULL), T0 + offset);
 }
 

@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <systemd/sd-daemon.h>
@@ -40,7 +41,7 @@
 
 #define QUEUE_MAX	256
 /* A client that connected must send its whole request this soon. */
-#define REQUEST_TIMEOUT_MS 5000
+#define REQUEST_TIMEOUT_MS 2000
 
 struct daemon_opts {
 	struct crm_common_opts common;
@@ -150,17 +151,36 @@ load_policy(struct daemon *d, int first)
 
 /* ---- one connection ---- */
 
-static int
-read_full(int fd, unsigned char *p, size_t len)
+static int64_t
+mono_ms(void)
 {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The whole request by one deadline, not a timeout per read: a client
+ * sending a byte now and then must not hold a worker for long. */
+static int
+read_full(int fd, unsigned char *p, size_t len, int64_t deadline)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int64_t left;
 	ssize_t n;
 
 	while (len > 0) {
-		n = recv(fd, p, len, 0);
+		left = deadline - mono_ms();
+		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0) {
+			if (left > 0 && errno == EINTR)
+				continue;
+			return -1;
+		}
+		n = recv(fd, p, len, MSG_DONTWAIT);
 		if (n > 0) {
 			p += n;
 			len -= (size_t)n;
-		} else if (n < 0 && errno == EINTR) {
+		} else if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
 			continue;
 		} else {
 			return -1;
@@ -216,6 +236,7 @@ serve_connection(struct daemon *d, struct crm_broker_worker *w, int fd,
 {
 	struct timeval tv = { REQUEST_TIMEOUT_MS / 1000,
 			      (REQUEST_TIMEOUT_MS % 1000) * 1000 };
+	int64_t deadline = mono_ms() + REQUEST_TIMEOUT_MS;
 	struct crm_wire_request *req = NULL;
 	struct crm_wire_reply *rep = NULL;
 	struct crm_wire_buf frame = { 0 };
@@ -225,9 +246,9 @@ serve_connection(struct daemon *d, struct crm_broker_worker *w, int fd,
 	char err[128];
 	size_t len = 0;
 
-	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	if (peer_of(fd, &peer) != 0 || read_full(fd, hdr, sizeof(hdr)) != 0)
+	if (peer_of(fd, &peer) != 0 ||
+	    read_full(fd, hdr, sizeof(hdr), deadline) != 0)
 		goto done;
 	if (crm_wire_header(hdr, CRM_WIRE_REQUEST, &len) != CRM_OK) {
 		crm_log(&w->log, LOG_WARNING, "uid %lu (pid %ld) sent a "
@@ -239,7 +260,7 @@ serve_connection(struct daemon *d, struct crm_broker_worker *w, int fd,
 	req = malloc(sizeof(*req));
 	rep = malloc(sizeof(*rep));
 	if (payload == NULL || req == NULL || rep == NULL ||
-	    read_full(fd, payload, len) != 0)
+	    read_full(fd, payload, len, deadline) != 0)
 		goto done;
 	if (crm_wire_decode_request(payload, len, req, err, sizeof(err)) !=
 	    CRM_OK) {
@@ -328,7 +349,11 @@ make_socket(struct daemon *d, const char *path)
 	slash = strrchr(dir, '/');
 	if (slash != dir) {
 		*slash = '\0';
-		if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+		if (mkdir(dir, 0755) == 0) {
+			/* Callers check that it is root's alone, and must
+			 * reach the socket in it, whatever the umask. */
+			(void)chmod(dir, 0755);
+		} else if (errno != EEXIST) {
 			crm_log(&log, LOG_ERR, "cannot make %s: %s", dir,
 				strerror(errno));
 			return -1;
@@ -393,11 +418,17 @@ run(struct daemon *d, const char *socket_path)
 	struct pollfd fds[2];
 	sigset_t mask;
 	size_t i;
-	int sfd = -1, rc = 1;
+	int sfd = -1, rc = 1, n;
 
 	if (load_config(d, &opts) != CRM_OK || load_policy(d, 1) != CRM_OK)
 		return 1;
-	if (sd_listen_fds(0) == 1) {
+	n = sd_listen_fds(0);
+	if (n > 1) {
+		crm_log(&log, LOG_ERR, "systemd passed %d sockets; "
+			"crm-authd listens on one", n);
+		return 1;
+	}
+	if (n == 1) {
 		d->listen_fd = SD_LISTEN_FDS_START;
 	} else {
 		d->listen_fd = make_socket(d, socket_path != NULL
