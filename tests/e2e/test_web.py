@@ -20,8 +20,20 @@ application sees the PAM environment the stack sets.
 
 The stack is data: run_scenarios(services, ...) takes the PAM service
 files as {name: [lines]}; debian_services() is the stack of Debian's own
-modules (and tests/common/pam_test_web.so) used today.  A pam_crm stack
-(through crm-authd) is one other dict.
+modules (and tests/common/pam_test_web.so).  Crm.services is the
+other: the shipped pam.d/crm-web with this build's modules, whose
+decisions crm-authd makes (started here as root in the foreground, with
+a database, key and pam_crm.conf of the test; the servers' www-data
+cannot open the database, so the modules ask it, broker=auto).  With it,
+besides the cases above: the audit rows name broker_uid=33; deny (3)
+wrong passwords lock the user and the right one is refused after;
+password and TOTP code in one field (concat) log in, the password alone
+or a wrong code do not; crmauth user expire is Apache's 303 to
+AuthPAMExpiredRedirect and nginx's 401; the WSGI application finds
+CRM_ROLES after pam_acct_mgmt; www-data taken out of broker_allow
+(SIGHUP) is refused and audited as broker_refused (in pam_authenticate:
+PAM_PERM_DENIED); the daemon stopped is a 401 at once
+(PAM_AUTHINFO_UNAVAIL, "no socket there" in the server's log).
 
 What the servers do, as measured here (Debian 12: Apache 2.4 with
 mod_authnz_pam 1.2.3, nginx 1.22 with ngx_http_auth_pam 1.5.3, PyPAM
@@ -781,7 +793,7 @@ def wsgi_expired(env):
 
 
 def run_scenarios(services, builddir, srcdir, expect_env=None,
-                  items=True, expired=True, info=True):
+                  items=True, expired=True, info=True, more=None):
     """Start Apache, nginx and the WSGI application with the PAM
     services given, as {name: [lines]}, and run every case.
 
@@ -793,7 +805,9 @@ def run_scenarios(services, builddir, srcdir, expect_env=None,
     after "acct_mgmt" or "setcred": what the WSGI application must find
     in the PAM environment.  items: the stack writes the item log
     (debian_services' pam_exec).  expired/info: run those cases (their
-    services must then be in services).  Returns (passed, failed)."""
+    services must then be in services).  more: None or a function of
+    the Env that returns more cases, [(name, function)], run after these
+    (and before the servers stop).  Returns (passed, failed)."""
     env = Env(builddir, srcdir)
     passed = failed = 0
     try:
@@ -863,6 +877,8 @@ def run_scenarios(services, builddir, srcdir, expect_env=None,
         ]
         if expired:
             cases.append(("wsgi: expired", lambda: wsgi_expired(env)))
+        if more is not None:
+            cases += more(env)
         for i, (name, case) in enumerate(cases, 1):
             try:
                 case()
@@ -882,6 +898,452 @@ def run_scenarios(services, builddir, srcdir, expect_env=None,
     finally:
         env.cleanup()
     return passed, failed
+
+
+# ---- the pam-crm stack: pam.d/crm-web through crm-authd ----
+
+# pam_crm.conf's [lockout] deny: the failures that lock a user.
+CRM_DENY = 3
+# Users of the pam-crm scenarios besides USER (sales, logs in everywhere).
+CRM_LOCKED = {"apache": "crm-lock-apache", "nginx": "crm-lock-nginx"}
+# One TOTP user per server: a code's time step is used up by its login,
+# and the next step's code is not valid yet.
+CRM_TOTP = {"apache": "crm-totp-apache", "nginx": "crm-totp-nginx"}
+# RFC 6238's SHA1 test seed, as pam_oath's hex.
+CRM_SEED = "3132333435363738393031323334353637383930"
+CRM_EXPIRED = "crm-expired"
+# The broker_allow of the daemon: the web server's user, for the
+# services the servers are configured with (/expired/ has its own).
+CRM_SERVICES = "%s,%s" % (SERVICE, SERVICE_EXPIRED)
+CRM_ALLOW = "%s:%s" % (RUN_AS, CRM_SERVICES)
+CRM_TIMEOUT_MS = 2000
+
+
+def totp_code(seed_hex, offset=0):
+    """The TOTP code (SHA1, 6 digits, 30 s) of now + offset steps."""
+    out = subprocess.run(["oathtool", "--totp", "--now",
+                          "now %+d sec" % (30 * offset), seed_hex],
+                         capture_output=True, text=True, timeout=TIMEOUT,
+                         check=True)
+    return out.stdout.strip()
+
+
+def wrong_code(seed_hex):
+    """Six digits that are no code of the steps around now."""
+    near = {totp_code(seed_hex, k) for k in range(-3, 4)}
+    for n in range(1000000):
+        code = "%06d" % ((int(totp_code(seed_hex)) + 500000 + n) % 1000000)
+        if code not in near:
+            return code
+    raise Failure("no wrong code")
+
+
+class Crm:
+    """A pam-crm database with its key and pam_crm.conf, root's, in a
+    directory www-data may cross (0711) but not list, and crm-authd run
+    from it as root: the socket in a root-owned 0755 directory,
+    pam_crm.conf readable by all, the database and the key 0600 root."""
+
+    def __init__(self, builddir):
+        self.builddir = builddir
+        self.dir = tempfile.mkdtemp(prefix="pam-crm-web-crm.")
+        os.chmod(self.dir, 0o711)
+        self.rundir = os.path.join(self.dir, "run")
+        os.mkdir(self.rundir)
+        os.chmod(self.rundir, 0o755)
+        self.sock = os.path.join(self.rundir, "authd.sock")
+        self.conf = os.path.join(self.dir, "pam_crm.conf")
+        self.db = os.path.join(self.dir, "crm.db")
+        self.key = os.path.join(self.dir, "pam_crm.key")
+        self.crmauth_bin = os.path.join(builddir, "tools/crmauth/crmauth")
+        self.authd_bin = os.path.join(builddir, "tools/crm-authd/crm-authd")
+        self.log = os.path.join(self.dir, "crm-authd.log")
+        self.proc = None
+
+    @staticmethod
+    def plain_env():
+        """As an administrator runs them: no preloads, no pam_wrapper."""
+        return {k: v for k, v in os.environ.items()
+                if k != "LD_PRELOAD" and not k.startswith("PAM_WRAPPER")}
+
+    def write_conf(self, allow=CRM_ALLOW, timeout_ms=CRM_TIMEOUT_MS):
+        with open(self.conf, "w") as f:
+            f.write("[global]\ndb = %s\nkeyfile = %s\n"
+                    "broker_socket = %s\nbroker_timeout_ms = %d\n"
+                    "broker_allow = %s\n"
+                    "[lockout]\ndeny = %d\nnodelay = yes\n"
+                    "[totp]\nnodelay = yes\n" %
+                    (self.db, self.key, self.sock, timeout_ms, allow,
+                     CRM_DENY))
+        os.chmod(self.conf, 0o644)
+
+    def crmauth(self, *args, stdin=None, check=True):
+        proc = subprocess.run([self.crmauth_bin, "--conf", self.conf] +
+                              list(args), input=stdin, capture_output=True,
+                              text=True, timeout=TIMEOUT, check=False,
+                              env=self.plain_env())
+        if check and proc.returncode != 0:
+            raise Failure("crmauth %s: exit %d: %s" % (
+                " ".join(args), proc.returncode,
+                (proc.stderr + proc.stdout).strip()))
+        return proc
+
+    def setup(self):
+        self.write_conf()
+        self.crmauth("init")
+        self.crmauth("role", "add", ROLES[1], "--scope", "own")
+        users = [USER, CRM_EXPIRED] + sorted(CRM_LOCKED.values()) + \
+            sorted(CRM_TOTP.values())
+        for name in users:
+            self.crmauth("user", "add", name, "--password-stdin",
+                         stdin=PASSWORD + "\n")
+        self.crmauth("role", "grant", USER, ROLES[1])
+        # 127.0.0.1 (curl's default source, the WSGI application's
+        # REMOTE_ADDR) and 127.0.0.2; nothing allows 127.0.0.3
+        # ([access] default=deny).
+        self.crmauth("allow", "add", "allow", "*",
+                     "127.0.0.0/31,%s" % ALLOWED, "--service", CRM_SERVICES)
+        users_oath = os.path.join(self.dir, "users.oath")
+        with open(users_oath, "w") as f:
+            for name in sorted(CRM_TOTP.values()):
+                f.write("HOTP/T30 %s - %s\n" % (name, CRM_SEED))
+        os.chmod(users_oath, 0o600)
+        self.crmauth("totp", "import", "--oath-usersfile", users_oath)
+        self.crmauth("user", "expire", CRM_EXPIRED)
+        for path in (self.db, self.key):
+            st = os.stat(path)
+            if st.st_uid != 0 or st.st_mode & 0o077:
+                raise Failure("%s is not root's alone: %o" %
+                              (path, st.st_mode))
+
+    def start(self):
+        log = open(self.log, "a")
+        self.proc = subprocess.Popen(
+            [self.authd_bin, "--foreground", "--socket", self.sock,
+             "--conf", self.conf, "--workers", "4"],
+            env=self.plain_env(), stdin=subprocess.DEVNULL, stdout=log,
+            stderr=log, start_new_session=True)
+        log.close()
+        deadline = time.monotonic() + TIMEOUT
+        while not os.path.exists(self.sock):
+            if self.proc.poll() is not None:
+                raise Failure("crm-authd exited with %d at start" %
+                              self.proc.returncode)
+            if time.monotonic() > deadline:
+                raise Failure("crm-authd made no socket at %s" % self.sock)
+            time.sleep(0.02)
+
+    def stop(self):
+        """SIGTERM, then wait: it answers what it accepted and exits."""
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=TIMEOUT)
+        self.proc = None
+
+    def reload(self, allow):
+        self.write_conf(allow=allow)
+        self.proc.send_signal(signal.SIGHUP)
+        time.sleep(0.5)
+
+    def cleanup(self):
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def audit(self, user=None, event=None):
+        args = ["--json", "audit"]
+        if user:
+            args += ["--user", user]
+        if event:
+            args += ["--event", event]
+        return json.loads(self.crmauth(*args).stdout)
+
+    def last_audit_id(self):
+        rows = self.audit()
+        return rows[-1]["id"] if rows else 0
+
+    def lockout(self, user):
+        doc = json.loads(self.crmauth("--json", "lockout", "show",
+                                      user).stdout)
+        for row in doc["users"]:
+            if row["user"] == user:
+                return row
+        return {"user": user, "failures": 0, "locked": False}
+
+    def reset_lockouts(self):
+        """crmauth lockout reset for every user and address of the test
+        (exit status 1: there was nothing to reset)."""
+        targets = [[name] for name in [USER] + sorted(CRM_LOCKED.values())
+                   + sorted(CRM_TOTP.values())]
+        targets += [["--rhost", addr]
+                    for addr in ("127.0.0.1", ALLOWED, REFUSED)]
+        for target in targets:
+            proc = self.crmauth("lockout", "reset", *target, check=False)
+            if proc.returncode not in (0, 1):
+                raise Failure("crmauth lockout reset %s: exit %d: %s" % (
+                    " ".join(target), proc.returncode, proc.stderr.strip()))
+
+    def services(self, env):
+        """pam.d/crm-web as shipped, with this build's modules and
+        conf=; the same stack as crm-web-expired (the expired user tells
+        the redirect apart) and crm-web-info."""
+        with open(os.path.join(env.srcdir, "pam.d", "crm-web")) as f:
+            text = f.read().splitlines()
+        lines = []
+        for line in text:
+            words = line.split()
+            if not words or line.lstrip().startswith("#"):
+                continue
+            for i, word in enumerate(words):
+                if word.startswith("pam_crm_") and word.endswith(".so"):
+                    name = word[len("pam_crm_"):-3]
+                    words[i] = "%s/modules/pam_crm_%s/.libs/%s conf=%s" % (
+                        self.builddir, name, word, self.conf)
+                elif word.startswith("pam_") and word.endswith(".so"):
+                    words[i] = "%s/%s" % (SECURITY, word)
+            lines.append(" ".join(words))
+        return {SERVICE: lines, SERVICE_EXPIRED: lines}
+
+
+def crm_page(server):
+    """nginx: /index.html, one PAM login (GET / is two, see above)."""
+    return "/index.html"
+
+
+def crm_good_login_audited(env, crm, server):
+    """The right password: 200; the wrong one: 401; the audit rows the
+    daemon wrote name the caller, www-data (uid 33)."""
+    crm.reset_lockouts()
+    since = crm.last_audit_id()
+    port = env.ports[server]
+    expect_status("%s: crm-web, right password" % server,
+                  curl(port, crm_page(server)), 200)
+    expect_status("%s: crm-web, wrong password" % server,
+                  curl(port, crm_page(server), password="wrong-" + PASSWORD),
+                  401)
+    rows = [r for r in crm.audit(user=USER) if r["id"] > since]
+    events = [(r["module"], r["event"], r["detail"]) for r in rows]
+    for r in rows:
+        note("%s: audit: %s %s %s: %s" % (server, r["module"], r["event"],
+                                          r["result"], r["detail"]))
+    ok = [r for r in rows if r["event"] == "auth_ok"]
+    fail = [r for r in rows if r["event"] == "auth_fail"]
+    if not ok or not fail:
+        raise Failure("%s: no auth_ok and auth_fail rows: %r" %
+                      (server, events))
+    want = "broker_uid=%d" % env.www.pw_uid
+    bad = [r for r in rows if want not in (r["detail"] or "")]
+    if bad:
+        raise Failure("%s: audit rows without %s: %r" % (server, want, bad))
+    if any(r["service"] != SERVICE for r in rows):
+        raise Failure("%s: audit rows of another service: %r" %
+                      (server, events))
+
+
+def crm_lockout(env, crm, server):
+    """deny wrong passwords lock the user: the right one is refused
+    then, and the lock is in the database and the audit trail."""
+    crm.reset_lockouts()
+    user = CRM_LOCKED[server]
+    port = env.ports[server]
+    since = crm.last_audit_id()
+    for i in range(CRM_DENY):
+        expect_status("%s: %s, wrong password %d" % (server, user, i + 1),
+                      curl(port, crm_page(server), user=user,
+                           password="wrong-%d-%s" % (i, PASSWORD)), 401)
+    expect_status("%s: %s, right password after %d wrong ones" %
+                  (server, user, CRM_DENY),
+                  curl(port, crm_page(server), user=user), 401)
+    row = crm.lockout(user)
+    note("%s: crmauth lockout show %s: %r" % (server, user, row))
+    if not row.get("locked") or row.get("failures") != CRM_DENY:
+        raise Failure("%s: %s not locked after %d failures: %r" %
+                      (server, user, CRM_DENY, row))
+    rows = [r for r in crm.audit(user=user) if r["id"] > since]
+    locked = [r for r in rows if "lock" in r["event"]]
+    for r in locked:
+        note("%s: audit: %s %s: %s" % (server, r["event"], r["result"],
+                                       r["detail"]))
+    if not locked:
+        raise Failure("%s: no lock in the audit trail: %r" %
+                      (server, [(r["event"], r["detail"]) for r in rows]))
+    crm.crmauth("lockout", "reset", user)
+    expect_status("%s: %s, right password after lockout reset" %
+                  (server, user), curl(port, crm_page(server), user=user),
+                  200)
+
+
+def crm_totp_concat(env, crm, server):
+    """An enrolled user types password and code in the one field."""
+    crm.reset_lockouts()
+    user = CRM_TOTP[server]
+    port = env.ports[server]
+    page = crm_page(server)
+    expect_status("%s: %s, password without the code" % (server, user),
+                  curl(port, page, user=user), 401)
+    expect_status("%s: %s, password and a wrong code" % (server, user),
+                  curl(port, page, user=user,
+                       password=PASSWORD + wrong_code(CRM_SEED)), 401)
+    expect_status("%s: %s, password and the code" % (server, user),
+                  curl(port, page, user=user,
+                       password=PASSWORD + totp_code(CRM_SEED)), 200)
+    # A right code uses its time step up: the next step's (within
+    # window=1) is accepted, and then the wrong password refused.
+    expect_status("%s: %s, a right code after a wrong password" %
+                  (server, user),
+                  curl(port, page, user=user,
+                       password="wrong-" + PASSWORD +
+                       totp_code(CRM_SEED, 1)), 401)
+    rows = crm.audit(user=user)[-3:]
+    if [r["event"] for r in rows][:2] != ["totp_ok", "auth_fail"]:
+        raise Failure("%s: %s: the code was not accepted before the wrong "
+                      "password: %r" % (server, user,
+                                        [(r["event"], r["detail"])
+                                         for r in rows]))
+    crm.reset_lockouts()
+
+
+def crm_apache_expired(env, crm):
+    """crmauth user expire: pam_crm_passwd's account function says
+    PAM_NEW_AUTHTOK_REQD, which mod_authnz_pam turns into 303 to
+    AuthPAMExpiredRedirect (crm-web under /expired/)."""
+    crm.reset_lockouts()
+    port = env.ports["apache"]
+    reply = curl(port, "/expired/", user=CRM_EXPIRED)
+    expect_status("apache: crm-web, expired password", reply, 303)
+    location = reply.header("Location") or ""
+    note("apache: Location: %s" % location)
+    want = "http://127.0.0.1:%d/change?user=%s&back=" % (port, CRM_EXPIRED)
+    if not location.startswith(want):
+        raise Failure("apache: expired redirect to %r, expected %r..." %
+                      (location, want))
+    expect_status("apache: crm-web, expired, wrong password",
+                  curl(port, "/expired/", user=CRM_EXPIRED, password="x"),
+                  401)
+    expect_status("apache: crm-web, expired, without the redirect",
+                  curl(port, "/index.html", user=CRM_EXPIRED), 401)
+
+
+def crm_nginx_expired(env, crm):
+    crm.reset_lockouts()
+    since = log_size(env, "nginx error.log")
+    expect_status("nginx: crm-web, expired password",
+                  curl(env.ports["nginx"], "/expired/index.html",
+                       user=CRM_EXPIRED), 401)
+    log = log_since(env, "nginx error.log", since)
+    if "invalid account" not in log:
+        raise Failure("nginx: account refusal not logged: %r" % log)
+
+
+def crm_caller_not_allowed(env, crm, server):
+    """broker_allow without www-data (reloaded at SIGHUP): the daemon
+    refuses the caller and writes broker_refused; back in the list, the
+    login works again."""
+    crm.reset_lockouts()
+    port = env.ports[server]
+    since = crm.last_audit_id()
+    crm.reload("nobody:%s" % CRM_SERVICES)
+    try:
+        expect_status("%s: crm-web, www-data not in broker_allow" % server,
+                      curl(port, crm_page(server)), 401)
+        rows = [r for r in crm.audit(event="broker_refused")
+                if r["id"] > since]
+        for r in rows[:2]:
+            note("%s: audit: %s %s: %s" % (server, r["event"], r["result"],
+                                           r["detail"]))
+        if not rows:
+            raise Failure("%s: no broker_refused audit row" % server)
+        if not any("uid %d" % env.www.pw_uid in (r["detail"] or "")
+                   for r in rows):
+            raise Failure("%s: broker_refused does not name uid %d: %r" %
+                          (server, env.www.pw_uid, rows))
+    finally:
+        crm.reload(CRM_ALLOW)
+    expect_status("%s: crm-web, www-data back in broker_allow" % server,
+                  curl(port, crm_page(server)), 200)
+
+
+def crm_daemon_down(env, crm):
+    """crm-authd stopped: the modules cannot ask, the login fails
+    (PAM_AUTHINFO_UNAVAIL inside), at once."""
+    crm.stop()
+    for server in ("apache", "nginx"):
+        start = time.monotonic()
+        expect_status("%s: crm-web, crm-authd stopped" % server,
+                      curl(env.ports[server], crm_page(server)), 401)
+        took = time.monotonic() - start
+        note("%s: refused after %.2f s" % (server, took))
+        if took > CRM_TIMEOUT_MS / 1000.0 + 1:
+            raise Failure("%s: refused after %.2f s; broker_timeout_ms is "
+                          "%d" % (server, took, CRM_TIMEOUT_MS))
+
+
+def crm_cases(crm):
+    def more(env):
+        cases = []
+        for server in ("apache", "nginx"):
+            cases += [
+                ("%s: crm-web login, audit broker_uid" % server,
+                 lambda s=server: crm_good_login_audited(env, crm, s)),
+                ("%s: crm-web lockout" % server,
+                 lambda s=server: crm_lockout(env, crm, s)),
+                ("%s: crm-web TOTP concat" % server,
+                 lambda s=server: crm_totp_concat(env, crm, s)),
+            ]
+        cases += [
+            ("apache: crm-web expired redirect",
+             lambda: crm_apache_expired(env, crm)),
+            ("nginx: crm-web expired", lambda: crm_nginx_expired(env, crm)),
+            ("apache: crm-web broker_allow without www-data",
+             lambda: crm_caller_not_allowed(env, crm, "apache")),
+            ("nginx: crm-web broker_allow without www-data",
+             lambda: crm_caller_not_allowed(env, crm, "nginx")),
+            # Last: the daemon is not started again.
+            ("crm-web with crm-authd stopped",
+             lambda: crm_daemon_down(env, crm)),
+        ]
+        return cases
+    return more
+
+
+def run_crm_scenarios(builddir, srcdir):
+    """pam.d/crm-web through a crm-authd of this test."""
+    crm = Crm(builddir)
+    try:
+        try:
+            crm.setup()
+            crm.start()
+            note("crm-authd %d on %s, pam_crm.conf %s" %
+                 (crm.proc.pid, crm.sock, crm.conf))
+        except (Failure, OSError, subprocess.SubprocessError) as e:
+            print("not ok - crm set-up: %s" % e, flush=True)
+            return 0, 1
+        passed, failed = run_scenarios(
+            crm.services, builddir, srcdir,
+            expect_env=[("acct_mgmt", ROLES)], items=False, expired=False,
+            info=False, more=crm_cases(crm))
+        if failed:
+            try:
+                for r in crm.audit()[-40:]:
+                    note("audit %d: %s %s %s %s %s: %s" % (
+                        r["id"], r["user"], r["rhost"], r["module"],
+                        r["event"], r["result"], r["detail"]))
+            except (Failure, ValueError):
+                pass
+            try:
+                with open(crm.log, errors="replace") as f:
+                    for line in f.read().splitlines()[-40:]:
+                        note("crm-authd: " + line)
+            except OSError:
+                pass
+        return passed, failed
+    finally:
+        crm.cleanup()
 
 
 # ---- the WSGI application (run as: python3 test_web.py --wsgi PORT USER)
@@ -1004,6 +1466,10 @@ def main():
         debian_services, builddir, srcdir,
         expect_env=[("acct_mgmt", ROLES), ("setcred", ROLES),
                     ("setcred", DEPARTMENT)])
+    note("---- pam.d/crm-web through crm-authd ----")
+    more_passed, more_failed = run_crm_scenarios(builddir, srcdir)
+    passed += more_passed
+    failed += more_failed
     note("%d passed, %d failed, %.1f s" % (passed, failed,
                                           time.monotonic() - start))
     return 1 if failed else 0
