@@ -195,6 +195,12 @@ crm_broker_worker_init(struct crm_broker_worker *w, const struct crm_log *log)
 }
 
 void
+crm_broker_worker_share(struct crm_broker_worker *w, pthread_mutex_t *lock)
+{
+	w->write_lock = lock;
+}
+
+void
 crm_broker_worker_close(struct crm_broker_worker *w)
 {
 	size_t i;
@@ -247,6 +253,7 @@ worker_ctx(struct crm_broker_worker *w, const struct crm_common_opts *common,
 	rc = crm_ctx_open(common, &w->log, out, err, errlen);
 	if (rc != CRM_OK)
 		return rc;
+	crm_store_share_write_lock((*out)->store, w->write_lock);
 	/* Stat again after the open: the inode the context holds. */
 	if (stat(common->db, &st) == 0) {
 		w->slots[victim].dev = st.st_dev;

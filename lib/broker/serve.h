@@ -17,6 +17,7 @@
 #ifndef CRM_SERVE_H
 #define CRM_SERVE_H
 
+#include <pthread.h>
 #include <sys/types.h>
 
 #include "broker/ticket.h"
@@ -78,11 +79,16 @@ struct crm_broker_worker {
 		unsigned long used;
 	} slots[CRM_WORKER_SLOTS];
 	unsigned long clock;
+	pthread_mutex_t *write_lock;	/* shared by the daemon's workers */
 };
 
 void crm_broker_worker_init(struct crm_broker_worker *w,
 			    const struct crm_log *log);
 void crm_broker_worker_close(struct crm_broker_worker *w);
+/* The workers of one daemon write one at a time
+ * (crm_store_share_write_lock). */
+void crm_broker_worker_share(struct crm_broker_worker *w,
+			     pthread_mutex_t *lock);
 
 /*
  * Answer one decoded request into rep (zeroed first).  Every refusal and

@@ -21,6 +21,7 @@
  */
 #include "autoconfig.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -543,6 +544,10 @@ struct crm_store {
 	unsigned long busy_spent_ms;	/* waited so far, all waits */
 	int64_t busy_last_ms;		/* monotonic, last call of this wait */
 	unsigned int jitter_seed;
+	/* crm-authd's workers: one process's writers queue here rather
+	 * than sleep in busy_wait against each other. */
+	pthread_mutex_t *write_lock;
+	int write_locked;
 	char errmsg[256];
 };
 
@@ -883,14 +888,39 @@ fail:
 	return rc;
 }
 
+static void
+write_unlock(struct crm_store *s)
+{
+	if (s->write_locked) {
+		s->write_locked = 0;
+		pthread_mutex_unlock(s->write_lock);
+	}
+}
+
+void
+crm_store_share_write_lock(struct crm_store *s, pthread_mutex_t *lock)
+{
+	s->write_lock = lock;
+}
+
 int
 crm_store_begin(struct crm_store *s, enum crm_txn txn)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = stmt(s, txn == CRM_TXN_WRITE ? ST_BEGIN_WRITE : ST_BEGIN_READ,
-		      &st);
+	int rc;
 
-	return rc != CRM_OK ? rc : run(s, st);
+	if (txn == CRM_TXN_WRITE && s->write_lock != NULL &&
+	    !s->write_locked) {
+		pthread_mutex_lock(s->write_lock);
+		s->write_locked = 1;
+	}
+	rc = stmt(s, txn == CRM_TXN_WRITE ? ST_BEGIN_WRITE : ST_BEGIN_READ,
+		  &st);
+	if (rc == CRM_OK)
+		rc = run(s, st);
+	if (rc != CRM_OK)
+		write_unlock(s);
+	return rc;
 }
 
 int
@@ -903,6 +933,7 @@ crm_store_commit(struct crm_store *s)
 		rc = run(s, st);
 	if (rc != CRM_OK)
 		crm_store_rollback(s);
+	write_unlock(s);
 	return rc;
 }
 
@@ -911,10 +942,10 @@ crm_store_rollback(struct crm_store *s)
 {
 	sqlite3_stmt *st = NULL;
 
-	if (sqlite3_get_autocommit(s->db))
-		return;		/* nothing open (or SQLite rolled back) */
-	if (stmt(s, ST_ROLLBACK, &st) == CRM_OK)
+	if (!sqlite3_get_autocommit(s->db) &&
+	    stmt(s, ST_ROLLBACK, &st) == CRM_OK)
 		run(s, st);
+	write_unlock(s);
 }
 
 /* ---- users ---- */

@@ -36,6 +36,7 @@
 #ifndef CRM_STORE_H
 #define CRM_STORE_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -83,6 +84,13 @@ void crm_store_close(struct crm_store *store);
  * each request the budget its PAM handle has left. */
 void crm_store_busy_budget(struct crm_store *store, unsigned long ms);
 unsigned long crm_store_busy_spent(const struct crm_store *store);
+
+/* A mutex the threads of one process share (crm-authd's workers), held
+ * from each write transaction's begin to its commit or rollback: they
+ * queue on it instead of sleeping on each other's database lock.  NULL:
+ * none (every process of its own, as modules are). */
+void crm_store_share_write_lock(struct crm_store *store,
+				pthread_mutex_t *lock);
 
 /* The last error text of the backend, for logs (never holds a secret). */
 const char *crm_store_errmsg(const struct crm_store *store);

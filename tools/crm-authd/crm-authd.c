@@ -62,6 +62,7 @@ struct daemon {
 
 	pthread_mutex_t lock;
 	pthread_cond_t more;
+	pthread_mutex_t write_lock;	/* the workers' write transactions */
 	int queue[QUEUE_MAX];
 	size_t head, count;
 	int stopping;
@@ -309,6 +310,7 @@ worker_main(void *arg)
 	if (w == NULL)
 		return NULL;
 	crm_broker_worker_init(w, &log);
+	crm_broker_worker_share(w, &d->write_lock);
 	for (;;) {
 		pthread_mutex_lock(&d->lock);
 		while (d->count == 0 && !d->stopping)
@@ -574,6 +576,7 @@ main(int argc, char **argv)
 	openlog("crm-authd", LOG_PID, LOG_AUTHPRIV);
 	pthread_mutex_init(&d.lock, NULL);
 	pthread_cond_init(&d.more, NULL);
+	pthread_mutex_init(&d.write_lock, NULL);
 	pthread_rwlock_init(&d.policy_lock, NULL);
 	d.listen_fd = -1;
 	d.policy.conf = d.conf;
