@@ -14,6 +14,9 @@
  *   base      the password check alone (what both others add to)
  *   faillock  pam_faillock preauth / CHECK / authfail / authsucc; account
  *   crm       the same with pam_crm_lockout
+ *   broker    the crm stack with broker=always: every decision (and, with
+ *             yescrypt, the password) answered by one crm-authd that the
+ *             benchmark starts, holding the database open
  *
  * CHECK is either cheap (pam_permit.so / pam_deny.so: the lockout
  * modules' own cost stands out) or real (pam_crm_passwd.so, yescrypt: the
@@ -35,6 +38,8 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -61,12 +66,12 @@
 #define MAX_USER_COUNTS	8
 #define HUGE_DENY	"1000000"
 
-enum kind { K_BASE, K_FAILLOCK, K_CRM, K_COUNT };
+enum kind { K_BASE, K_FAILLOCK, K_CRM, K_BROKER, K_COUNT };
 enum variant { V_CHEAP, V_PASSWD, V_COUNT };
 enum path { P_GOOD, P_BAD, P_COUNT };
 
 static const char *const kind_name[K_COUNT] = {
-	"base", "faillock", "crm"
+	"base", "faillock", "crm", "broker"
 };
 static const char *const variant_name[V_COUNT] = { "cheap", "passwd" };
 static const char *const path_name[P_COUNT] = { "good", "bad" };
@@ -103,6 +108,8 @@ static struct {
 	const char *csv;
 	const char *profile;		/* -P: one service alone */
 	const char *durability;		/* -D: pam_crm.conf durability= */
+	char socket[PATH_MAX];		/* crm-authd's, for the broker stack */
+	pid_t authd;
 	uint64_t seed;			/* -x: the order of each round */
 } opt;
 
@@ -260,6 +267,21 @@ check_line(char *buf, size_t len, const struct dbset *d, enum variant v,
 			 "conf=%s", opt.top, d->conf);
 }
 
+/* The same check through crm-authd. */
+static void
+check_line_broker(char *buf, size_t len, const struct dbset *d,
+		  enum variant v, enum path p)
+{
+	char plain[2 * PATH_MAX];
+
+	check_line(plain, sizeof(plain), d, v, p);
+	if (v == V_CHEAP)
+		xfmt(buf, len, "%s", plain);
+	else
+		xfmt(buf, len, "%s broker=always broker_socket=%s", plain,
+		     opt.socket);
+}
+
 /*
  * The faillock-style stack, one template for both lockout modules, so
  * that the two stacks compared can never drift apart.
@@ -287,6 +309,8 @@ write_services(const struct dbset *d, const char *deny)
 	char fl[PATH_MAX], crm[PATH_MAX], fldir[PATH_MAX], flconf[PATH_MAX];
 	char flopts[3 * PATH_MAX], crmopts[2 * PATH_MAX];
 	char flacct[3 * PATH_MAX], crmacct[2 * PATH_MAX];
+	char bropts[4 * PATH_MAX], bracct[4 * PATH_MAX];
+	char brcheck[4 * PATH_MAX];
 	enum variant v;
 	enum path p;
 
@@ -301,6 +325,10 @@ write_services(const struct dbset *d, const char *deny)
 	     d->conf, deny);
 	xfmt(flacct, sizeof(flacct), "dir=%s conf=%s", fldir, flconf);
 	xfmt(crmacct, sizeof(crmacct), "conf=%s silent", d->conf);
+	xfmt(bropts, sizeof(bropts), "%s broker=always broker_socket=%s",
+	     crmopts, opt.socket);
+	xfmt(bracct, sizeof(bracct), "%s broker=always broker_socket=%s",
+	     crmacct, opt.socket);
 
 	make_dir(d->pamd, 0755);
 	make_dir(fldir, 0755);
@@ -333,6 +361,11 @@ write_services(const struct dbset *d, const char *deny)
 			service_name(service, sizeof(service), K_CRM, v, p);
 			join(path, sizeof(path), d->pamd, service);
 			write_lockout_stack(path, crm, crmopts, check, crmacct);
+
+			check_line_broker(brcheck, sizeof(brcheck), d, v, p);
+			service_name(service, sizeof(service), K_BROKER, v, p);
+			join(path, sizeof(path), d->pamd, service);
+			write_lockout_stack(path, crm, bropts, brcheck, bracct);
 		}
 	}
 }
@@ -423,7 +456,15 @@ sanity(void)
 	populate(&s);
 	write_services(&s, "2");
 
-	for (k = K_FAILLOCK; k <= K_CRM; k++) {
+	for (k = K_FAILLOCK; k <= K_BROKER; k++) {
+		/* The crm and broker stacks share one database: the broker
+		 * starts from a fresh one, not from crm's lock. */
+		if (k == K_BROKER) {
+			if (remove_tree(s.dir) != 0)
+				die("cannot clear %s", s.dir);
+			populate(&s);
+			write_services(&s, "2");
+		}
 		for (i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
 			service_name(service, sizeof(service), k, V_CHEAP,
 				     seq[i]);
@@ -439,9 +480,10 @@ sanity(void)
 		}
 	}
 	printf("sanity (deny=2): a good password after 2 failures is refused:"
-	       " faillock %s, pam_crm_lockout %s\n",
-	       ok[K_FAILLOCK] ? "yes" : "NO", ok[K_CRM] ? "yes" : "NO");
-	if (!ok[K_FAILLOCK] || !ok[K_CRM])
+	       " faillock %s, pam_crm_lockout %s, through crm-authd %s\n",
+	       ok[K_FAILLOCK] ? "yes" : "NO", ok[K_CRM] ? "yes" : "NO",
+	       ok[K_BROKER] ? "yes" : "NO");
+	if (!ok[K_FAILLOCK] || !ok[K_CRM] || !ok[K_BROKER])
 		die("a lockout stack does not lock: the numbers would mean "
 		    "nothing");
 }
@@ -560,11 +602,11 @@ print_variant(enum variant v)
 				char rm[16] = "", r99[16] = "", own[32] = "";
 				char vb[16] = "";
 
-				if (k == K_CRM) {
+				if (k == K_CRM || k == K_BROKER) {
 					snprintf(rm, sizeof(rm), "%.2f",
-						 c->median / f->median);
+						 x->median / f->median);
 					snprintf(r99, sizeof(r99), "%.2f",
-						 c->p99 / f->p99);
+						 x->p99 / f->p99);
 				}
 				if (k != K_BASE) {
 					snprintf(own, sizeof(own), "%.1f",
@@ -640,6 +682,76 @@ print_variant(enum variant v)
 	       worst_where_path, worst_users, worst_p99, worst_where_p99,
 	       worst_users_p99, worst_path[P_GOOD], target[v][P_GOOD],
 	       worst_path[P_BAD], target[v][P_BAD], met ? "MET" : "NOT MET");
+	{
+		/* crm-authd's targets (the broker issue): 1.5 good, 2.0
+		 * bad, against faillock's stack. */
+		const double btarget[P_COUNT] = { [P_GOOD] = 1.5,
+						  [P_BAD] = 2.0 };
+		double bworst[P_COUNT] = { 0 };
+
+		for (p = 0; p < P_COUNT; p++)
+			for (u = 0; u < opt.user_counts; u++) {
+				const struct cell *f =
+					&dbs[u].cells[v][p][K_FAILLOCK];
+				const struct cell *x =
+					&dbs[u].cells[v][p][K_BROKER];
+
+				if (x->median / f->median > bworst[p])
+					bworst[p] = x->median / f->median;
+			}
+		printf("RESULT %s broker: worst broker/faillock median good "
+		       "%.2f (target <= %.1f), bad %.2f (target <= %.1f): %s\n",
+		       variant_name[v], bworst[P_GOOD], btarget[P_GOOD],
+		       bworst[P_BAD], btarget[P_BAD],
+		       bworst[P_GOOD] <= btarget[P_GOOD] &&
+		       bworst[P_BAD] <= btarget[P_BAD] ? "MET" : "NOT MET");
+	}
+}
+
+/* crm-authd for the broker stack: as root its callers are trusted, so
+ * each service's conf= names its own database. */
+static void
+stop_authd(void)
+{
+	int status;
+
+	if (opt.authd > 0) {
+		kill(opt.authd, SIGTERM);
+		waitpid(opt.authd, &status, 0);
+		opt.authd = 0;
+	}
+}
+
+static void
+start_authd(void)
+{
+	char bin[PATH_MAX], dir[PATH_MAX], conf[PATH_MAX];
+	struct stat st;
+	int i;
+
+	xfmt(bin, sizeof(bin), "%s/tools/crm-authd/crm-authd", opt.top);
+	if (access(bin, X_OK) != 0)
+		die("%s: %s (build first)", bin, strerror(errno));
+	join(dir, sizeof(dir), opt.work, "run");
+	make_dir(dir, 0755);
+	join(opt.socket, sizeof(opt.socket), dir, "authd.sock");
+	join(conf, sizeof(conf), opt.work, "authd.conf");
+	write_file(conf, 0644, "# bench_lockout: its callers name their own\n");
+	opt.authd = fork();
+	if (opt.authd < 0)
+		die("fork: %s", strerror(errno));
+	if (opt.authd == 0) {
+		execl(bin, bin, "--socket", opt.socket, "--conf", conf,
+		      (char *)NULL);
+		_exit(127);
+	}
+	atexit(stop_authd);
+	for (i = 0; i < 500; i++) {
+		if (lstat(opt.socket, &st) == 0 && S_ISSOCK(st.st_mode))
+			return;
+		usleep(10000);
+	}
+	die("crm-authd made no socket at %s", opt.socket);
 }
 
 static void
@@ -901,6 +1013,7 @@ main(int argc, char **argv)
 		       (now_s() - t0) * 1e3);
 	}
 
+	start_authd();
 	if (opt.profile != NULL)
 		opt.user_counts = 1;	/* the first count alone */
 	else
@@ -929,6 +1042,7 @@ main(int argc, char **argv)
 		/* Start every stack from clean counters. */
 		reset_counters(d, K_FAILLOCK);
 		reset_counters(d, K_CRM);
+		reset_counters(d, K_BROKER);
 	}
 
 	if (opt.profile != NULL) {

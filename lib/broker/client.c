@@ -346,8 +346,9 @@ crm_broker_ask(const char *socket_path, unsigned long timeout_ms,
 	int fd = -1, rc;
 
 	crm_outcome_init(out);
-	w = calloc(1, sizeof(*w));
-	rep = calloc(1, sizeof(*rep));
+	/* Filled whole by request_of and the decoder. */
+	w = malloc(sizeof(*w));
+	rep = malloc(sizeof(*rep));
 	if (w == NULL || rep == NULL) {
 		crm_outcome_fail(out, CRM_ENOMEM, "out of memory");
 		goto done;
@@ -408,8 +409,5 @@ done:
 		crm_wire_reply_clear(rep);
 		free(rep);
 	}
-	if (w != NULL) {
-		crm_cleanse(w, sizeof(*w));
-		free(w);
-	}
+	free(w);	/* its secrets were cleared once encoded */
 }

@@ -656,7 +656,6 @@ crm_broker_serve(struct crm_broker_worker *w,
 	rep->busy_spent_ms = (uint32_t)crm_store_busy_spent(ctx->store);
 	fill_reply(&call, L, policy, req.user, now_s, rep);
 out:
-	free_options(L);
-	crm_cleanse(L, sizeof(*L));
+	free_options(L);	/* cleanses the TOTP reveal, L's one secret */
 	free(L);
 }

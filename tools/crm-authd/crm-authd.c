@@ -7,7 +7,8 @@
  *
  * The socket comes from systemd (crm-authd.socket) or is made at PATH
  * (default broker_socket of pam_crm.conf).  Each connection carries one
- * request and one reply (lib/broker/wire.h); a pool of workers answers,
+ * request and one reply (lib/broker/wire.h); a pool of workers accepts
+ * and answers,
  * each with its own database connections kept open between requests, so
  * that a login costs no open, schema parse or checkpoint of its own.
  * SIGHUP reloads the configuration; SIGTERM stops accepting, answers
@@ -39,7 +40,6 @@
 #include "core/crypto.h"
 #include "decide/options.h"
 
-#define QUEUE_MAX	256
 /* A client that connected must send its whole request this soon. */
 #define REQUEST_TIMEOUT_MS 2000
 
@@ -60,12 +60,8 @@ struct daemon {
 	size_t worker_count;
 	pthread_t *workers;
 
-	pthread_mutex_t lock;
-	pthread_cond_t more;
 	pthread_mutex_t write_lock;	/* the workers' write transactions */
-	int queue[QUEUE_MAX];
-	size_t head, count;
-	int stopping;
+	int stopping;			/* atomic: SIGTERM seen */
 
 	/* Replaced whole at SIGHUP under the write lock. */
 	pthread_rwlock_t policy_lock;
@@ -288,7 +284,7 @@ done:
 		free(payload);
 	}
 	if (req != NULL) {
-		crm_cleanse(req, sizeof(*req));
+		crm_wire_request_clear(req);	/* its secrets */
 		free(req);
 	}
 	if (rep != NULL) {
@@ -311,18 +307,21 @@ worker_main(void *arg)
 		return NULL;
 	crm_broker_worker_init(w, &log);
 	crm_broker_worker_share(w, &d->write_lock);
+	/* Each worker accepts for itself: the kernel wakes one waiter per
+	 * connection, and no hand-over from another thread adds a wake-up
+	 * to every login. */
 	for (;;) {
-		pthread_mutex_lock(&d->lock);
-		while (d->count == 0 && !d->stopping)
-			pthread_cond_wait(&d->more, &d->lock);
-		if (d->count == 0) {	/* stopping, and nothing left */
-			pthread_mutex_unlock(&d->lock);
+		fd = accept4(d->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		if (__atomic_load_n(&d->stopping, __ATOMIC_ACQUIRE)) {
+			if (fd >= 0)
+				close(fd);
 			break;
 		}
-		fd = d->queue[d->head];
-		d->head = (d->head + 1) % QUEUE_MAX;
-		d->count--;
-		pthread_mutex_unlock(&d->lock);
+		if (fd < 0) {
+			if (errno != EINTR && errno != ECONNABORTED)
+				(void)poll(NULL, 0, 10);  /* EMFILE: breathe */
+			continue;
+		}
 		serve_connection(d, w, fd, &generation);
 	}
 	crm_broker_worker_close(w);
@@ -389,20 +388,27 @@ make_socket(struct daemon *d, const char *path)
 	return fd;
 }
 
-static int
-enqueue(struct daemon *d, int fd)
+/* Wake every worker blocked in accept(): one connection each, which it
+ * closes on seeing stopping. */
+static void
+wake_workers(struct daemon *d, int *fds)
 {
-	int queued = 0;
+	struct sockaddr_un sa;
+	socklen_t len = sizeof(sa);
+	size_t i;
 
-	pthread_mutex_lock(&d->lock);
-	if (d->count < QUEUE_MAX) {
-		d->queue[(d->head + d->count) % QUEUE_MAX] = fd;
-		d->count++;
-		queued = 1;
-		pthread_cond_signal(&d->more);
+	for (i = 0; i < d->worker_count; i++)
+		fds[i] = -1;
+	if (getsockname(d->listen_fd, (struct sockaddr *)&sa, &len) != 0)
+		return;
+	for (i = 0; i < d->worker_count; i++) {
+		fds[i] = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fds[i] >= 0 &&
+		    connect(fds[i], (struct sockaddr *)&sa, len) != 0) {
+			close(fds[i]);
+			fds[i] = -1;
+		}
 	}
-	pthread_mutex_unlock(&d->lock);
-	return queued;
 }
 
 static void
@@ -417,7 +423,8 @@ run(struct daemon *d, const char *socket_path)
 {
 	struct crm_log log = daemon_log(d);
 	struct daemon_opts opts;
-	struct pollfd fds[2];
+	struct pollfd fds[1];
+	int *wakers = NULL;
 	sigset_t mask;
 	size_t i;
 	int sfd = -1, rc = 1, n;
@@ -458,55 +465,46 @@ run(struct daemon *d, const char *socket_path)
 		}
 	(void)sd_notify(0, "READY=1");
 	crm_log(&log, LOG_INFO, "answering with %zu workers", d->worker_count);
-	fds[0].fd = d->listen_fd;
+	fds[0].fd = sfd;
 	fds[0].events = POLLIN;
-	fds[1].fd = sfd;
-	fds[1].events = POLLIN;
 	for (;;) {
-		if (poll(fds, 2, -1) < 0) {
+		struct signalfd_siginfo si;
+
+		if (poll(fds, 1, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
-		if (fds[1].revents & POLLIN) {
-			struct signalfd_siginfo si;
-
-			if (read(sfd, &si, sizeof(si)) != sizeof(si))
-				continue;
-			if (si.ssi_signo == SIGHUP) {
-				(void)load_policy(d, 0);
-				continue;
-			}
-			if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
-				rc = 0;
-				break;
-			}
+		if (read(sfd, &si, sizeof(si)) != sizeof(si))
+			continue;
+		if (si.ssi_signo == SIGHUP) {
+			(void)load_policy(d, 0);
+			continue;
 		}
-		if (fds[0].revents & POLLIN) {
-			int fd = accept4(d->listen_fd, NULL, NULL,
-					 SOCK_CLOEXEC);
-
-			if (fd < 0)
-				continue;
-			if (!enqueue(d, fd)) {
-				crm_log(&log, LOG_WARNING, "queue full: a "
-					"request refused");
-				close(fd);
-			}
+		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
+			rc = 0;
+			break;
 		}
 	}
 stop:
 	(void)sd_notify(0, "STOPPING=1");
+	/* What was accepted is answered; then each worker, woken by a
+	 * connection of ours, stops. */
+	__atomic_store_n(&d->stopping, 1, __ATOMIC_RELEASE);
+	wakers = calloc(d->worker_count > 0 ? d->worker_count : 1,
+			sizeof(*wakers));
+	if (wakers != NULL)
+		wake_workers(d, wakers);
+	for (i = 0; i < d->worker_count; i++)
+		pthread_join(d->workers[i], NULL);
+	for (i = 0; wakers != NULL && i < d->worker_count; i++)
+		if (wakers[i] >= 0)
+			close(wakers[i]);
+	free(wakers);
 	close(d->listen_fd);
 	d->listen_fd = -1;
 	if (d->made_socket[0] != '\0')
 		(void)unlink(d->made_socket);
-	pthread_mutex_lock(&d->lock);
-	d->stopping = 1;
-	pthread_cond_broadcast(&d->more);
-	pthread_mutex_unlock(&d->lock);
-	for (i = 0; i < d->worker_count; i++)
-		pthread_join(d->workers[i], NULL);
 	crm_log(&log, LOG_INFO, "stopped");
 out:
 	free(d->workers);
@@ -574,8 +572,6 @@ main(int argc, char **argv)
 		return 2;
 	}
 	openlog("crm-authd", LOG_PID, LOG_AUTHPRIV);
-	pthread_mutex_init(&d.lock, NULL);
-	pthread_cond_init(&d.more, NULL);
 	pthread_mutex_init(&d.write_lock, NULL);
 	pthread_rwlock_init(&d.policy_lock, NULL);
 	d.listen_fd = -1;
