@@ -372,7 +372,16 @@ pw=$(tr -d '\\000')
 
     def wrapped_env(self):
         env = dict(os.environ)
-        env["LD_PRELOAD"] = find_pam_wrapper()
+        preload = [find_pam_wrapper()]
+        if os.environ.get("CRM_TEST_PRELOAD"):
+            # A sanitizer runtime for sanitized modules (.ci/run's ASan
+            # pass): it must come first.  No leak check of the servers'
+            # own allocations.
+            preload.insert(0, os.environ["CRM_TEST_PRELOAD"])
+            env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") +
+                                   ":detect_leaks=0:"
+                                   "verify_asan_link_order=0").lstrip(":")
+        env["LD_PRELOAD"] = " ".join(preload)
         env["PAM_WRAPPER"] = "1"
         env["PAM_WRAPPER_SERVICE_DIR"] = self.pamd
         return env
