@@ -15,35 +15,18 @@
 #include <unistd.h>
 
 #include "broker/client.h"
+#include "core/clock.h"
 #include "core/crypto.h"
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Wait for events on fd until deadline: CRM_OK or CRM_EUNAVAIL. */
+/* A connect in progress completes by the deadline (for a unix socket
+ * it rarely is in progress: a full backlog answers EAGAIN). */
 static int
-wait_fd(int fd, short events, int64_t deadline)
+wait_writable(int fd, int64_t deadline)
 {
-	struct pollfd p = { .fd = fd, .events = events };
-	int64_t left;
-	int n;
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	int64_t left = deadline - crm_monotonic_ms();
 
-	for (;;) {
-		left = deadline - mono_ms();
-		if (left <= 0)
-			return CRM_EUNAVAIL;
-		n = poll(&p, 1, (int)left);
-		if (n > 0)
-			return CRM_OK;
-		if (n < 0 && errno != EINTR)
-			return CRM_EUNAVAIL;
-	}
+	return left > 0 && poll(&p, 1, (int)left) == 1 ? CRM_OK : CRM_EUNAVAIL;
 }
 
 static int
@@ -111,7 +94,7 @@ connect_daemon(const char *path, int64_t deadline, int *out, char *err,
 		if (errno == EINPROGRESS) {
 			socklen_t sl = sizeof(soerr);
 
-			if (wait_fd(fd, POLLOUT, deadline) != CRM_OK ||
+			if (wait_writable(fd, deadline) != CRM_OK ||
 			    getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr,
 				       &sl) != 0 || soerr != 0)
 				goto fail;
@@ -119,7 +102,7 @@ connect_daemon(const char *path, int64_t deadline, int *out, char *err,
 		}
 		if (errno != EAGAIN && errno != EINTR)
 			goto fail;
-		if (mono_ms() >= deadline)
+		if (crm_monotonic_ms() >= deadline)
 			goto fail;
 		(void)poll(NULL, 0, 2);
 	}
@@ -133,50 +116,6 @@ connect_daemon(const char *path, int64_t deadline, int *out, char *err,
 fail:
 	close(fd);
 	return unavailable(err, errlen, "cannot connect (not running, or too slow)", path);
-}
-
-static int
-send_all(int fd, const unsigned char *p, size_t len, int64_t deadline)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = send(fd, p, len, MSG_NOSIGNAL);
-		if (n > 0) {
-			p += n;
-			len -= (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN &&
-		    wait_fd(fd, POLLOUT, deadline) == CRM_OK)
-			continue;
-		return CRM_EUNAVAIL;
-	}
-	return CRM_OK;
-}
-
-static int
-recv_all(int fd, unsigned char *p, size_t len, int64_t deadline)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = recv(fd, p, len, 0);
-		if (n > 0) {
-			p += n;
-			len -= (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN &&
-		    wait_fd(fd, POLLIN, deadline) == CRM_OK)
-			continue;
-		return CRM_EUNAVAIL;	/* closed early, or too slow */
-	}
-	return CRM_OK;
 }
 
 static int
@@ -335,7 +274,7 @@ crm_broker_ask(const char *socket_path, unsigned long timeout_ms,
 	       const struct crm_call *call, struct crm_broker_tickets *tickets,
 	       struct crm_outcome *out)
 {
-	int64_t deadline = mono_ms() + (int64_t)timeout_ms;
+	int64_t deadline = crm_monotonic_ms() + (int64_t)timeout_ms;
 	struct crm_wire_request *w = NULL;
 	struct crm_wire_reply *rep = NULL;
 	struct crm_wire_buf frame = { 0 };
@@ -367,8 +306,8 @@ crm_broker_ask(const char *socket_path, unsigned long timeout_ms,
 		crm_outcome_fail(out, rc, "%s", err);
 		goto done;
 	}
-	if (send_all(fd, frame.data, frame.len, deadline) != CRM_OK ||
-	    recv_all(fd, hdr, sizeof(hdr), deadline) != CRM_OK) {
+	if (crm_wire_send(fd, frame.data, frame.len, deadline) != CRM_OK ||
+	    crm_wire_recv(fd, hdr, sizeof(hdr), deadline) != CRM_OK) {
 		crm_outcome_fail(out, CRM_EUNAVAIL, "crm-authd did not answer "
 				 "within %lu ms", timeout_ms);
 		goto done;
@@ -383,7 +322,7 @@ crm_broker_ask(const char *socket_path, unsigned long timeout_ms,
 		crm_outcome_fail(out, CRM_ENOMEM, "out of memory");
 		goto done;
 	}
-	if (recv_all(fd, payload, len, deadline) != CRM_OK) {
+	if (crm_wire_recv(fd, payload, len, deadline) != CRM_OK) {
 		crm_outcome_fail(out, CRM_EUNAVAIL, "crm-authd did not answer "
 				 "within %lu ms", timeout_ms);
 		goto done;

@@ -3,11 +3,15 @@
  */
 #include "autoconfig.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "broker/wire.h"
+#include "core/clock.h"
 #include "core/crypto.h"
 
 enum field_type { F_STR, F_U32, F_I64 };
@@ -595,6 +599,73 @@ crm_wire_decode_reply(const unsigned char *p, size_t len,
 	if (out->event_text[0] == '\0')
 		snprintf(out->event_text, sizeof(out->event_text), "broker");
 	out->event = out->event_text;
+	return CRM_OK;
+}
+
+/* ---- the socket ---- */
+
+static int
+wait_ready(int fd, short events, int64_t deadline_ms)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+	int64_t left;
+	int n;
+
+	for (;;) {
+		left = deadline_ms - crm_monotonic_ms();
+		if (left <= 0)
+			return CRM_EUNAVAIL;
+		n = poll(&p, 1, (int)left);
+		if (n > 0)
+			return CRM_OK;
+		if (n < 0 && errno != EINTR)
+			return CRM_EUNAVAIL;
+	}
+}
+
+int
+crm_wire_recv(int fd, void *buf, size_t len, int64_t deadline_ms)
+{
+	unsigned char *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		n = recv(fd, p, len, MSG_DONTWAIT);
+		if (n > 0) {
+			p += n;
+			len -= (size_t)n;
+		} else if (n < 0 && errno == EINTR) {
+			continue;
+		} else if (n < 0 && errno == EAGAIN) {
+			if (wait_ready(fd, POLLIN, deadline_ms) != CRM_OK)
+				return CRM_EUNAVAIL;
+		} else {
+			return CRM_EUNAVAIL;	/* closed early, or an error */
+		}
+	}
+	return CRM_OK;
+}
+
+int
+crm_wire_send(int fd, const void *buf, size_t len, int64_t deadline_ms)
+{
+	const unsigned char *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		n = send(fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n > 0) {
+			p += n;
+			len -= (size_t)n;
+		} else if (n < 0 && errno == EINTR) {
+			continue;
+		} else if (n < 0 && errno == EAGAIN) {
+			if (wait_ready(fd, POLLOUT, deadline_ms) != CRM_OK)
+				return CRM_EUNAVAIL;
+		} else {
+			return CRM_EUNAVAIL;
+		}
+	}
 	return CRM_OK;
 }
 

@@ -132,6 +132,12 @@ int crm_wire_decode_reply(const unsigned char *p, size_t len,
 			  struct crm_wire_reply *rep, char *err,
 			  size_t errlen);
 
+/* All of len bytes from or to a socket by deadline_ms
+ * (crm_monotonic_ms); CRM_OK, or CRM_EUNAVAIL when the peer closed, an
+ * error came or the deadline passed.  Never SIGPIPE. */
+int crm_wire_recv(int fd, void *buf, size_t len, int64_t deadline_ms);
+int crm_wire_send(int fd, const void *buf, size_t len, int64_t deadline_ms);
+
 void crm_wire_request_clear(struct crm_wire_request *req);
 void crm_wire_reply_clear(struct crm_wire_reply *rep);
 

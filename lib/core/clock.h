@@ -12,6 +12,9 @@
 #include <stdint.h>
 
 int64_t crm_now_ms(void);
+/* Milliseconds of CLOCK_MONOTONIC: for deadlines and waits, which a
+ * changed wall clock must not stretch. */
+int64_t crm_monotonic_ms(void);
 
 /* "+30m", "+2h", "+7d", "+45s" relative to now_ms, or ISO 8601
  * "2026-01-31T18:00:00Z" / "2026-01-31 18:00" (local time without zone),

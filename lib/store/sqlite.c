@@ -31,6 +31,7 @@
 #include <sqlite3.h>
 
 #include "core/crypto.h"
+#include "core/clock.h"
 #include "store/sqlite.h"
 #include "store/store.h"
 
@@ -684,14 +685,6 @@ schema_version(struct crm_store *s, int *version)
 
 /* ---- waiting for the write lock ---- */
 
-static int64_t
-monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /*
  * SQLite's own busy handler backs off to 100 ms between tries, and the
@@ -711,7 +704,7 @@ busy_wait(void *arg, int attempts)
 {
 	struct crm_store *s = arg;
 	struct timespec pause;
-	int64_t now = monotonic_ms();
+	int64_t now = crm_monotonic_ms();
 
 	if (attempts > 0 && now > s->busy_last_ms)
 		s->busy_spent_ms += (unsigned long)(now - s->busy_last_ms);
@@ -777,7 +770,7 @@ crm_sqlite_open(const char *location, enum crm_store_mode mode,
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	s->busy_timeout_ms = busy_timeout_ms;
-	s->jitter_seed = (unsigned int)getpid() ^ (unsigned int)monotonic_ms();
+	s->jitter_seed = (unsigned int)getpid() ^ (unsigned int)crm_monotonic_ms();
 	sqlite3_busy_handler(s->db, busy_wait, s);
 	rc = sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1,
 			       NULL);

@@ -36,6 +36,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "broker/serve.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/crypto.h"
 #include "decide/options.h"
@@ -148,63 +149,6 @@ load_policy(struct daemon *d, int first)
 
 /* ---- one connection ---- */
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The whole request by one deadline, not a timeout per read: a client
- * sending a byte now and then must not hold a worker for long. */
-static int
-read_full(int fd, unsigned char *p, size_t len, int64_t deadline)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	int64_t left;
-	ssize_t n;
-
-	while (len > 0) {
-		left = deadline - mono_ms();
-		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0) {
-			if (left > 0 && errno == EINTR)
-				continue;
-			return -1;
-		}
-		n = recv(fd, p, len, MSG_DONTWAIT);
-		if (n > 0) {
-			p += n;
-			len -= (size_t)n;
-		} else if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
-			continue;
-		} else {
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static int
-write_full(int fd, const unsigned char *p, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = send(fd, p, len, MSG_NOSIGNAL);
-		if (n > 0) {
-			p += n;
-			len -= (size_t)n;
-		} else if (n < 0 && errno == EINTR) {
-			continue;
-		} else {
-			return -1;
-		}
-	}
-	return 0;
-}
-
 static int
 peer_of(int fd, struct crm_peer *peer)
 {
@@ -231,9 +175,9 @@ static void
 serve_connection(struct daemon *d, struct crm_broker_worker *w, int fd,
 		 unsigned long *generation)
 {
-	struct timeval tv = { REQUEST_TIMEOUT_MS / 1000,
-			      (REQUEST_TIMEOUT_MS % 1000) * 1000 };
-	int64_t deadline = mono_ms() + REQUEST_TIMEOUT_MS;
+	/* The whole request by one deadline, not a timeout per read: a
+	 * client sending a byte now and then must not hold a worker. */
+	int64_t deadline = crm_monotonic_ms() + REQUEST_TIMEOUT_MS;
 	struct crm_wire_request *req = NULL;
 	struct crm_wire_reply *rep = NULL;
 	struct crm_wire_buf frame = { 0 };
@@ -243,9 +187,8 @@ serve_connection(struct daemon *d, struct crm_broker_worker *w, int fd,
 	char err[128];
 	size_t len = 0;
 
-	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	if (peer_of(fd, &peer) != 0 ||
-	    read_full(fd, hdr, sizeof(hdr), deadline) != 0)
+	    crm_wire_recv(fd, hdr, sizeof(hdr), deadline) != CRM_OK)
 		goto done;
 	if (crm_wire_header(hdr, CRM_WIRE_REQUEST, &len) != CRM_OK) {
 		crm_log(&w->log, LOG_WARNING, "uid %lu (pid %ld) sent a "
@@ -257,7 +200,7 @@ serve_connection(struct daemon *d, struct crm_broker_worker *w, int fd,
 	req = malloc(sizeof(*req));
 	rep = malloc(sizeof(*rep));
 	if (payload == NULL || req == NULL || rep == NULL ||
-	    read_full(fd, payload, len, deadline) != 0)
+	    crm_wire_recv(fd, payload, len, deadline) != CRM_OK)
 		goto done;
 	if (crm_wire_decode_request(payload, len, req, err, sizeof(err)) !=
 	    CRM_OK) {
@@ -274,7 +217,8 @@ serve_connection(struct daemon *d, struct crm_broker_worker *w, int fd,
 	crm_broker_serve(w, &d->policy, &peer, req, rep);
 	pthread_rwlock_unlock(&d->policy_lock);
 	if (crm_wire_encode_reply(rep, &frame) == CRM_OK)
-		(void)write_full(fd, frame.data, frame.len);
+		(void)crm_wire_send(fd, frame.data, frame.len,
+				    crm_monotonic_ms() + REQUEST_TIMEOUT_MS);
 	else
 		crm_log(&w->log, LOG_ERR, "a reply did not fit its frame");
 done:
@@ -337,7 +281,7 @@ make_socket(struct daemon *d, const char *path)
 	struct crm_log log = daemon_log(d);
 	struct sockaddr_un sa;
 	struct stat st;
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], tmp[PATH_MAX + 32];
 	char *slash;
 	int fd;
 
@@ -372,15 +316,27 @@ make_socket(struct daemon *d, const char *path)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
+	/* Bound and listening under a temporary name, then renamed: the
+	 * socket appears only when connecting to it works, so that a
+	 * client (or a test waiting for it) never meets a refusal. */
+	if (snprintf(tmp, sizeof(tmp), "%s.%ld", path, (long)getpid()) >=
+	    (int)sizeof(sa.sun_path)) {
+		crm_log(&log, LOG_ERR, "socket path too long: %s", path);
+		close(fd);
+		return -1;
+	}
+	(void)unlink(tmp);
 	memset(&sa, 0, sizeof(sa));
 	sa.sun_family = AF_UNIX;
-	memcpy(sa.sun_path, path, strlen(path));
+	memcpy(sa.sun_path, tmp, strlen(tmp));
 	/* Anyone may connect: broker_allow and SO_PEERCRED decide who
 	 * gets an answer. */
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
-	    chmod(path, 0666) != 0 || listen(fd, 128) != 0) {
+	    chmod(tmp, 0666) != 0 || listen(fd, 128) != 0 ||
+	    rename(tmp, path) != 0) {
 		crm_log(&log, LOG_ERR, "cannot listen on %s: %s", path,
 			strerror(errno));
+		(void)unlink(tmp);
 		close(fd);
 		return -1;
 	}
@@ -399,8 +355,16 @@ wake_workers(struct daemon *d, int *fds)
 
 	for (i = 0; i < d->worker_count; i++)
 		fds[i] = -1;
-	if (getsockname(d->listen_fd, (struct sockaddr *)&sa, &len) != 0)
+	/* Our own socket was bound under a name since renamed. */
+	if (d->made_socket[0] != '\0') {
+		memset(&sa, 0, sizeof(sa));
+		sa.sun_family = AF_UNIX;
+		memcpy(sa.sun_path, d->made_socket, strlen(d->made_socket));
+		len = sizeof(sa);
+	} else if (getsockname(d->listen_fd, (struct sockaddr *)&sa,
+			       &len) != 0) {
 		return;
+	}
 	for (i = 0; i < d->worker_count; i++) {
 		fds[i] = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (fds[i] >= 0 &&
