@@ -610,6 +610,13 @@ crm_broker_serve(struct crm_broker_worker *w,
 	memset(&call, 0, sizeof(call));
 	call.req = &req;
 	why = shape_call(wreq, trusted, peer->uid == 0, L, &call);
+	/* In a stack authsucc proves an authentication by where it stands;
+	 * a caller the daemon does not trust proves it with a ticket, or
+	 * could clear anyone's failures (and earn a ticket) by asking. */
+	if (why == NULL && !trusted && call.kind == CRM_DECIDE_LOCKOUT &&
+	    call.u.lockout.phase == CRM_LOCKOUT_AUTHSUCC &&
+	    !req.authenticated)
+		why = "authsucc without an authentication this daemon saw";
 	if (why != NULL) {
 		crm_log(&w->log, LOG_WARNING, "uid %lu asked %s: refused",
 			(unsigned long)peer->uid, why);

@@ -335,6 +335,63 @@ account_phase_without_ticket_clears_nothing(void **state)
 	assert_int_equal(fx_failures(&fx, "alice"), 0);
 }
 
+/* authsucc sent straight to the daemon, without the password step's
+ * ticket: it must neither clear the failures nor hand out a ticket. */
+static void
+authsucc_without_a_ticket_is_refused(void **state)
+{
+	int p[2], status;
+	struct {
+		struct crm_outcome out;
+		struct crm_broker_tickets tickets;
+	} got;
+	pid_t pid;
+	struct login l;
+
+	login_as(NOBODY, "crm", "alice", "wrong-password-1", 0, &l);
+	login_as(NOBODY, "crm", "alice", "wrong-password-2", 0, &l);
+	assert_int_equal(fx_failures(&fx, "alice"), 2);
+	assert_int_equal(pipe(p), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct crm_request req;
+		struct crm_lockout_opts opts;
+		struct crm_call call;
+		char conf_arg[PATH_MAX + 8];
+		const char *argv[1] = { conf_arg };
+
+		close(p[0]);
+		become(NOBODY);
+		memset(&got, 0, sizeof(got));
+		memset(&req, 0, sizeof(req));
+		memset(&call, 0, sizeof(call));
+		snprintf(conf_arg, sizeof(conf_arg), "conf=%s", fx.conf);
+		crm_lockout_defaults(&opts, NULL);
+		if (crm_lockout_load(&opts, NULL, 1, argv, NULL) != CRM_OK)
+			_exit(122);
+		req.service = "crm";
+		req.user = "alice";
+		call.kind = CRM_DECIDE_LOCKOUT;
+		call.req = &req;
+		call.argc = 1;
+		call.argv = argv;
+		call.u.lockout.opts = &opts;
+		call.u.lockout.phase = CRM_LOCKOUT_AUTHSUCC;
+		crm_broker_ask(sock_path, 2000, &call, &got.tickets, &got.out);
+		if (write(p[1], &got, sizeof(got)) != (ssize_t)sizeof(got))
+			_exit(121);
+		_exit(0);
+	}
+	close(p[1]);
+	assert_int_equal(read(p[0], &got, sizeof(got)), (ssize_t)sizeof(got));
+	close(p[0]);
+	waitpid(pid, &status, 0);
+	assert_int_equal(got.out.verdict, CRM_FAIL);
+	assert_string_equal(got.tickets.auth, "");
+	assert_int_equal(fx_failures(&fx, "alice"), 2);
+}
+
 /* Send the update step of a password change straight to the daemon,
  * without the preliminary check that proves the current password. */
 static void
@@ -454,6 +511,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 			password_update_without_the_check_is_refused, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(
+			authsucc_without_a_ticket_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			daemon_down_or_stuck_is_authinfo_unavail, setup,
 			teardown),
