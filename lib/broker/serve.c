@@ -631,11 +631,14 @@ crm_broker_serve(struct crm_broker_worker *w,
 	}
 	/* A new password goes into the database only after this handle
 	 * proved the current one (store=next leaves it to the next
-	 * module, which asks for itself). */
+	 * module, which asks for itself).  A caller the daemon does not
+	 * trust needs the proof even to have a candidate checked: the
+	 * history check would otherwise tell it anyone's old passwords. */
 	if (call.kind == CRM_DECIDE_PASSWD &&
 	    call.u.passwd.phase == CRM_PASSWD_CHANGE &&
-	    !(call.u.passwd.how & CRM_PWCHANGE_CHECK_ONLY) &&
-	    L->passwd.store == CRM_PASSWD_STORE_DB &&
+	    (!trusted ||
+	     (!(call.u.passwd.how & CRM_PWCHANGE_CHECK_ONLY) &&
+	      L->passwd.store == CRM_PASSWD_STORE_DB)) &&
 	    !crm_ticket_valid(policy->ticket_key, CRM_TICKET_PWBEGIN,
 			      req.user, wreq->ticket_pwbegin, now_s)) {
 		crm_log(&w->log, LOG_WARNING, "uid %lu asked a password "

@@ -72,6 +72,9 @@ start_daemon(void)
 	struct stat st;
 	int i;
 
+	/* A socket left by a daemon killed before it could remove it must
+	 * not pass for the new one's. */
+	unlink(sock_path);
 	snprintf(bin, sizeof(bin), "%s/tools/crm-authd/crm-authd",
 		 getenv("CRM_TEST_BUILDDIR"));
 	daemon_pid = fork();
@@ -170,6 +173,24 @@ become(uid_t uid)
 		_exit(120);
 }
 
+/* A pipe gives a large struct in pieces: read until all of it or EOF. */
+static ssize_t
+read_all(int fd, void *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len) {
+		n = read(fd, (char *)buf + got, len - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
 /* A login as uid in a child: the outcome comes back through a pipe. */
 static void
 login_as(uid_t uid, const char *service, const char *user,
@@ -177,7 +198,7 @@ login_as(uid_t uid, const char *service, const char *user,
 {
 	struct fx_login_opts opts;
 	int p[2], status;
-	ssize_t got = 0, n;
+	ssize_t got;
 	pid_t pid;
 
 	assert_int_equal(pipe(p), 0);
@@ -199,9 +220,7 @@ login_as(uid_t uid, const char *service, const char *user,
 		_exit(0);
 	}
 	close(p[1]);
-	while (got < (ssize_t)sizeof(*out) &&
-	       (n = read(p[0], (char *)out + got, sizeof(*out) - got)) > 0)
-		got += n;
+	got = read_all(p[0], out, sizeof(*out));
 	close(p[0]);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
@@ -251,7 +270,7 @@ unprivileged_process_cannot_read_secrets(void **state)
 		_exit(0);
 	}
 	close(p[1]);
-	assert_int_equal(read(p[0], errs, sizeof(errs)), (ssize_t)sizeof(errs));
+	assert_int_equal(read_all(p[0], errs, sizeof(errs)), (ssize_t)sizeof(errs));
 	close(p[0]);
 	waitpid(pid, &status, 0);
 	assert_int_equal(errs[0], EACCES);
@@ -384,7 +403,7 @@ authsucc_without_a_ticket_is_refused(void **state)
 		_exit(0);
 	}
 	close(p[1]);
-	assert_int_equal(read(p[0], &got, sizeof(got)), (ssize_t)sizeof(got));
+	assert_int_equal(read_all(p[0], &got, sizeof(got)), (ssize_t)sizeof(got));
 	close(p[0]);
 	waitpid(pid, &status, 0);
 	assert_int_equal(got.out.verdict, CRM_FAIL);
@@ -433,14 +452,24 @@ password_update_without_the_check_is_refused(void **state)
 		crm_broker_ask(sock_path, 2000, &call, &tickets, &out);
 		if (write(p[1], &out, sizeof(out)) != (ssize_t)sizeof(out))
 			_exit(121);
+		/* Only checked, not stored: still no, or the history check
+		 * tells anyone's old passwords. */
+		call.u.passwd.how = CRM_PWCHANGE_CHECK_ONLY;
+		call.u.passwd.password = PASSWORD;
+		crm_broker_ask(sock_path, 2000, &call, &tickets, &out);
+		if (write(p[1], &out, sizeof(out)) != (ssize_t)sizeof(out))
+			_exit(121);
 		_exit(0);
 	}
 	close(p[1]);
-	assert_int_equal(read(p[0], &out, sizeof(out)), (ssize_t)sizeof(out));
-	close(p[0]);
-	waitpid(pid, &status, 0);
+	assert_int_equal(read_all(p[0], &out, sizeof(out)), (ssize_t)sizeof(out));
 	assert_int_equal(out.verdict, CRM_FAIL);
 	assert_non_null(strstr(out.detail, "preliminary check"));
+	assert_int_equal(read_all(p[0], &out, sizeof(out)), (ssize_t)sizeof(out));
+	assert_int_equal(out.verdict, CRM_FAIL);
+	assert_non_null(strstr(out.detail, "preliminary check"));
+	close(p[0]);
+	waitpid(pid, &status, 0);
 	login_as(NOBODY, "crm", "alice", "Mallory-Owns-Alice-42", 0, &l);
 	assert_int_equal(l.auth_rc, PAM_AUTH_ERR);
 	login_as(NOBODY, "crm", "alice", PASSWORD, 0, &l);

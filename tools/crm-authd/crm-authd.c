@@ -393,6 +393,15 @@ run(struct daemon *d, const char *socket_path)
 	size_t i;
 	int sfd = -1, rc = 1, n;
 
+	/* Blocked before the socket exists: a SIGTERM that comes while
+	 * starting waits in the signalfd, and the exit still removes the
+	 * socket instead of leaving one that refuses every client. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &mask, NULL);
 	if (load_config(d, &opts) != CRM_OK || load_policy(d, 1) != CRM_OK)
 		return 1;
 	n = sd_listen_fds(0);
@@ -415,7 +424,6 @@ run(struct daemon *d, const char *socket_path)
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &mask, NULL);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	if (sfd < 0)
 		goto out;
