@@ -214,6 +214,8 @@ request_of(const struct crm_call *call, const struct crm_broker_tickets *t,
 	snprintf(w->ticket_auth, sizeof(w->ticket_auth), "%s", t->auth);
 	snprintf(w->ticket_pwbegin, sizeof(w->ticket_pwbegin), "%s",
 		 t->pwbegin);
+	snprintf(w->ticket_counted, sizeof(w->ticket_counted), "%s",
+		 t->counted);
 	return rc == CRM_OK ? CRM_OK : CRM_INVALID;
 }
 
@@ -230,6 +232,8 @@ apply_reply(const struct crm_call *call, struct crm_wire_reply *rep,
 		memcpy(t->auth, rep->ticket_auth, sizeof(t->auth));
 	if (rep->ticket_pwbegin[0] != '\0')
 		memcpy(t->pwbegin, rep->ticket_pwbegin, sizeof(t->pwbegin));
+	if (rep->ticket_counted[0] != '\0')
+		memcpy(t->counted, rep->ticket_counted, sizeof(t->counted));
 	switch (call->kind) {
 	case CRM_DECIDE_ROLE:
 		if (call->u.role.recorded != NULL)

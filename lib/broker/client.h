@@ -24,6 +24,7 @@
 struct crm_broker_tickets {
 	char auth[CRM_TICKET_MAX];
 	char pwbegin[CRM_TICKET_MAX];
+	char counted[CRM_TICKET_MAX];
 	unsigned long busy_spent_ms;
 };
 

@@ -543,6 +543,71 @@ audit_refusal(struct crm_broker_worker *w,
 	rep->out.event = "broker_refused";
 }
 
+/*
+ * A caller the daemon does not trust may ask for the password or the
+ * code and never send authfail (a broken-into web server guessing): for
+ * it the daemon keeps the lockout itself.  A locked user's secret is not
+ * even checked; a refusal is counted here, and a "counted" ticket makes
+ * the module's own authfail after it count nothing twice.
+ */
+static int
+counts_itself(const struct crm_call *call, int trusted)
+{
+	if (trusted)
+		return 0;
+	return (call->kind == CRM_DECIDE_PASSWD &&
+		call->u.passwd.phase == CRM_PASSWD_AUTH) ||
+	       (call->kind == CRM_DECIDE_TOTP &&
+		call->u.totp.phase == CRM_TOTP_ANSWER);
+}
+
+static void
+decide_counted(struct crm_broker_worker *w, struct crm_ctx *ctx,
+	       const struct crm_broker_policy *policy,
+	       const struct crm_request *req, const struct crm_call *call,
+	       int64_t now_s, struct crm_wire_reply *rep)
+{
+	struct crm_lockout_opts opts;
+	struct crm_outcome step;
+	struct crm_call lockout;
+	char conf_arg[PATH_MAX + 8];
+	const char *argv[1] = { conf_arg };
+
+	snprintf(conf_arg, sizeof(conf_arg), "conf=%s", policy->conf);
+	crm_lockout_defaults(&opts, NULL);
+	if (crm_lockout_load(&opts, NULL, 1, argv, &w->log) != CRM_OK) {
+		crm_outcome_fail(&rep->out, CRM_INVALID,
+				 "[lockout] of the daemon unusable");
+		goto out;
+	}
+	memset(&lockout, 0, sizeof(lockout));
+	lockout.kind = CRM_DECIDE_LOCKOUT;
+	lockout.req = req;
+	lockout.u.lockout.opts = &opts;
+	lockout.u.lockout.phase = CRM_LOCKOUT_PREAUTH;
+	crm_decide(ctx, &lockout, &step);
+	if (step.verdict == CRM_DENY || step.verdict == CRM_FAIL) {
+		rep->out = step;
+		goto out;
+	}
+	crm_decide(ctx, call, &rep->out);
+	if (rep->out.verdict != CRM_DENY)
+		goto out;
+	lockout.u.lockout.phase = CRM_LOCKOUT_AUTHFAIL;
+	crm_decide(ctx, &lockout, &step);
+	if (step.verdict == CRM_FAIL) {
+		/* Not counted: the refusal stands, and authfail will try. */
+		crm_log(&w->log, LOG_ERR, "a failure could not be counted: %s",
+			step.detail);
+		goto out;
+	}
+	(void)crm_ticket_make(policy->ticket_key, CRM_TICKET_COUNTED,
+			      req->user, now_s, rep->ticket_counted,
+			      sizeof(rep->ticket_counted));
+out:
+	crm_lockout_free(&opts);
+}
+
 void
 crm_broker_serve(struct crm_broker_worker *w,
 		 const struct crm_broker_policy *policy,
@@ -662,7 +727,20 @@ crm_broker_serve(struct crm_broker_worker *w,
 						  ? wreq->busy_left_ms
 						  : budget);
 	}
-	crm_decide(ctx, &call, &rep->out);
+	if (counts_itself(&call, trusted))
+		decide_counted(w, ctx, policy, &req, &call, now_s, rep);
+	else if (!trusted && call.kind == CRM_DECIDE_LOCKOUT &&
+		 call.u.lockout.phase == CRM_LOCKOUT_AUTHFAIL &&
+		 crm_ticket_valid(policy->ticket_key, CRM_TICKET_COUNTED,
+				  req.user, wreq->ticket_counted, now_s)) {
+		/* Counted when the password or code was refused. */
+		rep->out.verdict = CRM_DENY;
+		rep->out.event = "auth_fail";
+		snprintf(rep->out.detail, sizeof(rep->out.detail),
+			 "counted by crm-authd");
+	} else {
+		crm_decide(ctx, &call, &rep->out);
+	}
 	rep->busy_spent_ms = (uint32_t)crm_store_busy_spent(ctx->store);
 	fill_reply(&call, L, policy, req.user, now_s, rep);
 out:

@@ -23,6 +23,9 @@
  * pam_chauthtok's preliminary check passed (the update may store). */
 #define CRM_TICKET_AUTH		"auth"
 #define CRM_TICKET_PWBEGIN	"pwbegin"
+/* The daemon counted this handle's failed password or code itself: the
+ * module's authfail after it must not count it again. */
+#define CRM_TICKET_COUNTED	"counted"
 
 int crm_ticket_make(const unsigned char *key, const char *purpose,
 		    const char *user, int64_t now_s, char *out, size_t outlen);

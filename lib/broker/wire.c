@@ -29,7 +29,7 @@ enum {
 	R_KIND = 1, R_PHASE, R_HOW, R_AT, R_ARG, R_SERVICE, R_USER, R_RUSER,
 	R_RHOST, R_TTY, R_PASSWORD, R_CURRENT, R_CODE, R_TICKET_AUTH,
 	R_TICKET_PWBEGIN, R_GRANT_FROM, R_GRANT_TARGET, R_GRANT_MODE,
-	R_GRANT_BASIS, R_GRANT_RECORDED, R_BUSY_LEFT,
+	R_GRANT_BASIS, R_GRANT_RECORDED, R_BUSY_LEFT, R_TICKET_COUNTED,
 };
 
 #define RQ(member) offsetof(struct crm_wire_request, member), \
@@ -55,6 +55,7 @@ static const struct field request_fields[] = {
 	{ R_GRANT_BASIS, F_STR, RQ(grant.basis), 0 },
 	{ R_GRANT_RECORDED, F_U32, RQ(grant.recorded), 0 },
 	{ R_BUSY_LEFT, F_U32, RQ(busy_left_ms), 0 },
+	{ R_TICKET_COUNTED, F_STR, RQ(ticket_counted), 0 },
 };
 
 /* ---- reply fields ---- */
@@ -63,7 +64,7 @@ enum {
 	P_DETAIL, P_ENV_NAME, P_ENV_VALUE, P_AUDIT_TAG, P_TICKET_AUTH,
 	P_TICKET_PWBEGIN, P_GRANT_FROM, P_GRANT_TARGET, P_GRANT_MODE,
 	P_GRANT_BASIS, P_GRANT_RECORDED, P_TOTP_DIGITS, P_TOTP_URI,
-	P_RECOVERY, P_BUSY_SPENT,
+	P_RECOVERY, P_BUSY_SPENT, P_TICKET_COUNTED,
 };
 
 /* The reply's yes/no values, one word. */
@@ -95,6 +96,7 @@ static const struct field reply_fields[] = {
 	{ P_TOTP_DIGITS, F_U32, RP(totp_digits), 0 },
 	{ P_TOTP_URI, F_STR, RP(totp_uri), 0 },
 	{ P_BUSY_SPENT, F_U32, RP(busy_spent_ms), 0 },
+	{ P_TICKET_COUNTED, F_STR, RP(ticket_counted), 0 },
 };
 
 /* Enum members are stored as uint32_t on the wire and in memory: the
@@ -677,6 +679,7 @@ crm_wire_request_clear(struct crm_wire_request *req)
 	crm_cleanse(req->code, sizeof(req->code));
 	crm_cleanse(req->ticket_auth, sizeof(req->ticket_auth));
 	crm_cleanse(req->ticket_pwbegin, sizeof(req->ticket_pwbegin));
+	crm_cleanse(req->ticket_counted, sizeof(req->ticket_counted));
 }
 
 void
@@ -686,5 +689,6 @@ crm_wire_reply_clear(struct crm_wire_reply *rep)
 	crm_cleanse(rep->recovery, sizeof(rep->recovery));
 	crm_cleanse(rep->ticket_auth, sizeof(rep->ticket_auth));
 	crm_cleanse(rep->ticket_pwbegin, sizeof(rep->ticket_pwbegin));
+	crm_cleanse(rep->ticket_counted, sizeof(rep->ticket_counted));
 	rep->recovery_count = 0;
 }

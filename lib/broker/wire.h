@@ -71,6 +71,7 @@ struct crm_wire_request {
 	char code[CRM_SECRET_MAX];	/* secret */
 	char ticket_auth[CRM_TICKET_MAX];
 	char ticket_pwbegin[CRM_TICKET_MAX];
+	char ticket_counted[CRM_TICKET_MAX];
 	struct crm_wire_grant grant;
 };
 
@@ -91,6 +92,7 @@ struct crm_wire_reply {
 	int caller_refused;		/* not in broker_allow */
 	char ticket_auth[CRM_TICKET_MAX];
 	char ticket_pwbegin[CRM_TICKET_MAX];
+	char ticket_counted[CRM_TICKET_MAX];
 	int recorded;			/* role: switch_ok written */
 	uint32_t busy_spent_ms;		/* of the budget, spent waiting */
 	struct crm_wire_grant grant;	/* switch: the grant */

@@ -411,6 +411,67 @@ authsucc_without_a_ticket_is_refused(void **state)
 	assert_int_equal(fx_failures(&fx, "alice"), 2);
 }
 
+/* A broken-into web server asks for the password check again and again
+ * and never sends authfail: the daemon counts each refusal itself, locks
+ * at deny = 3, and then does not even check the right password. */
+static void
+guesses_without_authfail_are_counted(void **state)
+{
+	int p[2], status, i;
+	struct crm_outcome out[4];
+	pid_t pid;
+
+	assert_int_equal(pipe(p), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct crm_broker_tickets tickets;
+		struct crm_request req;
+		struct crm_passwd_opts opts;
+		struct crm_call call;
+		char conf_arg[PATH_MAX + 8];
+		const char *argv[1] = { conf_arg };
+		struct crm_outcome o;
+
+		close(p[0]);
+		become(NOBODY);
+		memset(&req, 0, sizeof(req));
+		memset(&call, 0, sizeof(call));
+		memset(&opts, 0, sizeof(opts));
+		crm_common_defaults(&opts.common);
+		req.service = "crm";
+		req.user = "alice";
+		snprintf(conf_arg, sizeof(conf_arg), "conf=%s", fx.conf);
+		call.kind = CRM_DECIDE_PASSWD;
+		call.req = &req;
+		call.argc = 1;
+		call.argv = argv;
+		call.u.passwd.opts = &opts;
+		call.u.passwd.phase = CRM_PASSWD_AUTH;
+		for (i = 0; i < 4; i++) {
+			/* A new handle each time: no ticket carried over. */
+			memset(&tickets, 0, sizeof(tickets));
+			call.u.passwd.password = i < 3 ? "guess-1234567" : PASSWORD;
+			crm_broker_ask(sock_path, 2000, &call, &tickets, &o);
+			if (write(p[1], &o, sizeof(o)) != (ssize_t)sizeof(o))
+				_exit(121);
+		}
+		_exit(0);
+	}
+	close(p[1]);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(read_all(p[0], &out[i], sizeof(out[i])),
+				 (ssize_t)sizeof(out[i]));
+	close(p[0]);
+	waitpid(pid, &status, 0);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(out[i].verdict, CRM_DENY);
+	assert_int_equal(fx_failures(&fx, "alice"), 3);
+	/* Locked: the right password is refused unchecked. */
+	assert_int_equal(out[3].verdict, CRM_DENY);
+	assert_int_equal(out[3].authenticated, 0);
+}
+
 /* Send the update step of a password change straight to the daemon,
  * without the preliminary check that proves the current password. */
 static void
@@ -542,6 +603,8 @@ main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			authsucc_without_a_ticket_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			guesses_without_authfail_are_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			daemon_down_or_stuck_is_authinfo_unavail, setup,
 			teardown),
