@@ -518,6 +518,21 @@ fill_reply(const struct crm_call *call, const struct loaded *L,
 	}
 }
 
+/* The daemon's own [lockout] (its configuration, whoever asks): what it
+ * audits a refused caller under and counts failures with itself.  Free
+ * with crm_lockout_free, also on failure. */
+static int
+daemon_lockout(const struct crm_broker_policy *policy,
+	       struct crm_lockout_opts *opts, const struct crm_log *log)
+{
+	char conf_arg[PATH_MAX + 8];
+	const char *argv[1] = { conf_arg };
+
+	snprintf(conf_arg, sizeof(conf_arg), "conf=%s", policy->conf);
+	crm_lockout_defaults(opts, NULL);
+	return crm_lockout_load(opts, NULL, 1, argv, log);
+}
+
 /* A refused caller is audited in the daemon's own database. */
 static void
 audit_refusal(struct crm_broker_worker *w,
@@ -526,12 +541,9 @@ audit_refusal(struct crm_broker_worker *w,
 {
 	struct crm_lockout_opts opts;
 	struct crm_ctx *ctx = NULL;
-	char conf_arg[PATH_MAX + 8], err[2 * PATH_MAX];
-	const char *argv[1] = { conf_arg };
+	char err[2 * PATH_MAX];
 
-	snprintf(conf_arg, sizeof(conf_arg), "conf=%s", policy->conf);
-	crm_lockout_defaults(&opts, NULL);
-	if (crm_lockout_load(&opts, NULL, 1, argv, &w->log) == CRM_OK &&
+	if (daemon_lockout(policy, &opts, &w->log) == CRM_OK &&
 	    worker_ctx(w, &opts.common, &ctx, err, sizeof(err)) == CRM_OK)
 		(void)crm_ctx_record_alone(ctx, MODULE_NAME, req, &rep->out,
 					   crm_now_ms());
@@ -570,12 +582,8 @@ decide_counted(struct crm_broker_worker *w, struct crm_ctx *ctx,
 	struct crm_lockout_opts opts;
 	struct crm_outcome step;
 	struct crm_call lockout;
-	char conf_arg[PATH_MAX + 8];
-	const char *argv[1] = { conf_arg };
 
-	snprintf(conf_arg, sizeof(conf_arg), "conf=%s", policy->conf);
-	crm_lockout_defaults(&opts, NULL);
-	if (crm_lockout_load(&opts, NULL, 1, argv, &w->log) != CRM_OK) {
+	if (daemon_lockout(policy, &opts, &w->log) != CRM_OK) {
 		crm_outcome_fail(&rep->out, CRM_INVALID,
 				 "[lockout] of the daemon unusable");
 		goto out;
